@@ -1,0 +1,29 @@
+const ALPHABET = /^[A-Za-z0-9_-]*$/
+const ALPHABET_VALUES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * Decodes unpadded base64url, or returns undefined. Node's own decoder skips
+ * characters outside the alphabet and accepts padding and stray trailing bits,
+ * so many strings would decode to the same bytes; only the canonical one passes.
+ */
+export function decodeBase64url (text: string): Buffer | undefined {
+  const remainder = text.length % 4
+  if (remainder === 1 || !ALPHABET.test(text)) return undefined
+
+  if (remainder !== 0) {
+    // The last character carries 4 (remainder 2) or 2 (remainder 3) unused bits.
+    const unusedMask = remainder === 2 ? 0b1111 : 0b11
+    if ((ALPHABET_VALUES.indexOf(text[text.length - 1] as string) & unusedMask) !== 0) {
+      return undefined
+    }
+  }
+
+  return Buffer.from(text, 'base64url')
+}
+
+export function encodeBase64url (data: Uint8Array | string): string {
+  const bytes = typeof data === 'string'
+    ? Buffer.from(data, 'utf8')
+    : Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+  return bytes.toString('base64url')
+}

@@ -1,0 +1,219 @@
+import { decodeBase64url, encodeBase64url } from './base64url.js'
+import { BitjwsError } from './errors.js'
+import { decodeAddress, hash160, type Network, type PrivateKeyInput } from './keys.js'
+import { invalidSignature, messageDigest, recoverPublicKey } from './message.js'
+import {
+  ALGORITHM, encodeSignatureSegment, toSigningKey, type SigningKey
+} from './signing-key.js'
+
+/** The protected header of a bitjws message. */
+export interface BitjwsHeader {
+  alg: typeof ALGORITHM
+  /** The signer's P2PKH address. */
+  kid: string
+  typ?: string
+  [parameter: string]: unknown
+}
+
+/** The claims a bitjws payload carries; any others pass through untouched. */
+export interface BitjwsClaims {
+  /** Where the message may be delivered: a path, a URL, or null. */
+  aud?: string | null
+  /** Expiry, Unix time in seconds (may be fractional). */
+  exp?: number
+  /** Issued-at; servers use it as the per-key nonce. */
+  iat?: number
+  /** The request or response body proper. */
+  data?: unknown
+  [claim: string]: unknown
+}
+
+export interface VerifyOptions {
+  /**
+   * The `aud` the message must carry, compared exactly (`null` included). Pass
+   * `false` only to inspect a message whose destination does not matter.
+   */
+  audience: string | null | false
+  /** Refuse messages past their `exp`. Default: true. */
+  checkExpiration?: boolean
+  /** Seconds of clock skew forgiven when checking `exp`. Default: 0. */
+  clockTolerance?: number
+  /** Networks whose addresses may sign. Default: `['mainnet']`. */
+  networks?: readonly Network[]
+  /** The current time in Unix seconds. Default: the system clock. */
+  currentTime?: number
+  /** Return the payload as parsed JSON (default) or, when false, as its raw bytes. */
+  decodePayload?: boolean
+}
+
+export interface VerifyResult<Payload = BitjwsClaims> {
+  header: BitjwsHeader
+  payload: Payload
+}
+
+const COMPACT_FORM = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+const SIGNATURE_TEXT = /^[A-Za-z0-9+/]{86}[AEIMQUYcgkosw048]=$/
+const DEFAULT_NETWORKS: readonly Network[] = ['mainnet']
+
+/**
+ * Signs exactly `claims` as a compact bitjws message. The key is WIF, 32 raw
+ * bytes, or a {@link SigningKey}.
+ */
+export function sign (claims: BitjwsClaims, privateKey: PrivateKeyInput | SigningKey): string {
+  const key = toSigningKey(privateKey)
+  const signingInput = key.protectedHeader + '.' + encodePayload(claims)
+  return signingInput + '.' + encodeSignatureSegment(key.signMessage(signingInput))
+}
+
+export interface SignSerializeOptions extends BitjwsClaims {
+  /** The `aud` claim. Default: null. */
+  audience?: string | null
+  /** Seconds until `exp`, or false for no expiry (`exp` = 2^31, as Python sends). Default: 3600. */
+  expireAfter?: number | false
+}
+
+/** Python's `sign_serialize`: `aud` and `exp` filled in, other claims passed through. */
+export function signSerialize (
+  privateKey: PrivateKeyInput | SigningKey,
+  { audience = null, expireAfter = 3600, ...claims }: SignSerializeOptions = {}
+): string {
+  const exp = expireAfter === false ? 2 ** 31 : Date.now() / 1000 + expireAfter
+  return sign({ aud: audience, exp, ...claims }, privateKey)
+}
+
+export function verify (
+  token: string, options: VerifyOptions & { decodePayload: false }
+): VerifyResult<Buffer>
+export function verify (token: string, options: VerifyOptions): VerifyResult
+export function verify (token: string, options: VerifyOptions): VerifyResult<BitjwsClaims | Buffer> {
+  assertAudienceOption(options)
+
+  if (typeof token !== 'string' || !COMPACT_FORM.test(token)) {
+    throw malformed('The message must be three non-empty base64url segments')
+  }
+
+  const first = token.indexOf('.')
+  const second = token.indexOf('.', first + 1)
+  const { header, keyHash } = readHeader(token.slice(0, first), options.networks ?? DEFAULT_NETWORKS)
+  checkSignature(token.slice(0, second), token.slice(second + 1), keyHash)
+  const payloadBytes = decodeSegment(token.slice(first + 1, second), 'payload')
+  return { header, payload: checkPayload(payloadBytes, options) }
+}
+
+/**
+ * Checks a protected header: a JSON object with the bitjws `alg` and a `kid` we
+ * accept. Returns it with the key hash that the signature must recover to.
+ */
+export function readHeader (
+  segment: string, networks: readonly Network[]
+): { header: BitjwsHeader, keyHash: Buffer } {
+  const header = parseJsonObject(decodeSegment(segment, 'header'))
+  if (header === undefined) {
+    throw new BitjwsError('ERR_BITJWS_HEADER_INVALID', 'The header must be a JSON object')
+  }
+  if (header.alg !== ALGORITHM) {
+    throw new BitjwsError(
+      'ERR_BITJWS_ALGORITHM_UNSUPPORTED', `The header's alg must be ${ALGORITHM}`
+    )
+  }
+
+  let address: ReturnType<typeof decodeAddress>
+  try {
+    address = decodeAddress(header.kid as string)
+  } catch (error) {
+    throw new BitjwsError(
+      'ERR_BITJWS_KID_INVALID', "The header's kid must be a P2PKH address", { cause: error }
+    )
+  }
+  if (!networks.includes(address.network)) {
+    throw new BitjwsError(
+      'ERR_BITJWS_NETWORK_NOT_ALLOWED', `Addresses of ${address.network} may not sign here`
+    )
+  }
+
+  return { header: header as BitjwsHeader, keyHash: address.hash160 }
+}
+
+/** Verifies that `segment` is a signature over `signingInput` by the key hashing to `keyHash`. */
+export function checkSignature (signingInput: string, segment: string, keyHash: Buffer): void {
+  const text = decodeBase64url(segment)?.toString('latin1')
+  if (text === undefined || !SIGNATURE_TEXT.test(text)) throw invalidSignature()
+
+  const publicKey = recoverPublicKey(messageDigest(signingInput), Buffer.from(text, 'base64'))
+  if (!hash160(publicKey).equals(keyHash)) throw invalidSignature()
+}
+
+/** Parses the payload and checks `exp` and `aud`, in that order. */
+export function checkPayload (
+  bytes: Buffer, options: VerifyOptions
+): BitjwsClaims | Buffer {
+  const payload = parseJsonObject(bytes)
+  if (payload === undefined) {
+    throw new BitjwsError('ERR_BITJWS_PAYLOAD_INVALID', 'The payload must be a JSON object')
+  }
+
+  if (options.checkExpiration !== false) {
+    checkExpiration(payload.exp, options.currentTime, options.clockTolerance ?? 0)
+  }
+  if (options.audience !== false && payload.aud !== options.audience) {
+    throw new BitjwsError(
+      'ERR_BITJWS_AUDIENCE_MISMATCH', 'The message was not addressed to this audience'
+    )
+  }
+
+  return options.decodePayload === false ? bytes : payload
+}
+
+function checkExpiration (exp: unknown, currentTime: number | undefined, tolerance: number): void {
+  // As in the Python library, a message without exp never counts as fresh.
+  if (exp === undefined) {
+    throw new BitjwsError('ERR_BITJWS_EXPIRED', 'The message has no exp claim')
+  }
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw new BitjwsError('ERR_BITJWS_CLAIM_INVALID', 'The exp claim must be a number')
+  }
+  const now = currentTime ?? Date.now() / 1000
+  if (now > exp + tolerance) {
+    throw new BitjwsError('ERR_BITJWS_EXPIRED', 'The message has expired')
+  }
+}
+
+export function encodePayload (claims: BitjwsClaims): string {
+  if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) {
+    throw new TypeError('The claims must be a plain object')
+  }
+  return encodeBase64url(JSON.stringify(claims))
+}
+
+export function decodeSegment (segment: string, name: 'header' | 'payload'): Buffer {
+  const bytes = decodeBase64url(segment)
+  if (bytes === undefined || bytes.length === 0) {
+    throw malformed(`The ${name} segment is not canonical base64url`)
+  }
+  return bytes
+}
+
+function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(bytes.toString('utf8'))
+  } catch {
+    return undefined
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined
+}
+
+export function assertAudienceOption (options: VerifyOptions): void {
+  const audience = options?.audience
+  if (audience !== null && audience !== false && typeof audience !== 'string') {
+    throw new TypeError(
+      'The `audience` option must be a string, null, or false to skip the audience check'
+    )
+  }
+}
+
+function malformed (message: string): BitjwsError {
+  return new BitjwsError('ERR_BITJWS_MALFORMED', message)
+}

@@ -1,0 +1,90 @@
+import { hash } from 'node:crypto'
+import { BitjwsError } from './errors.js'
+import { secp256k1 } from './native.js'
+
+// varint(24) followed by the 24 bytes of Bitcoin's message-signing magic.
+const MAGIC = Buffer.from('\x18Bitcoin Signed Message:\n', 'latin1')
+
+// Half the curve order: a larger s is the malleable twin of a valid signature.
+const HALF_ORDER = Buffer.from(
+  '7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0', 'hex'
+)
+
+const FLAG_MIN = 27
+const FLAG_MAX = 34
+
+/** Writes Bitcoin's CompactSize encoding of `value` at `offset`; returns the next offset. */
+export function writeCompactSize (target: Buffer, value: number, offset: number): number {
+  if (value < 0xfd) {
+    target[offset] = value
+    return offset + 1
+  }
+  if (value <= 0xffff) {
+    target[offset] = 0xfd
+    return target.writeUInt16LE(value, offset + 1)
+  }
+  if (value <= 0xffffffff) {
+    target[offset] = 0xfe
+    return target.writeUInt32LE(value, offset + 1)
+  }
+  target[offset] = 0xff
+  return target.writeBigUInt64LE(BigInt(value), offset + 1)
+}
+
+export function compactSizeLength (value: number): number {
+  if (value < 0xfd) return 1
+  if (value <= 0xffff) return 3
+  return value <= 0xffffffff ? 5 : 9
+}
+
+/**
+ * SHA256(SHA256(magic || CompactSize(len) || message)). A string is taken as
+ * latin1, which is exact for the ASCII of base64url segments.
+ */
+export function messageDigest (message: string | Uint8Array): Buffer {
+  const length = typeof message === 'string' ? message.length : message.byteLength
+  const buffer = Buffer.allocUnsafe(MAGIC.length + compactSizeLength(length) + length)
+  MAGIC.copy(buffer, 0)
+  const offset = writeCompactSize(buffer, length, MAGIC.length)
+  if (typeof message === 'string') buffer.write(message, offset, 'latin1')
+  else buffer.set(message, offset)
+  return hash('sha256', hash('sha256', buffer, 'buffer'), 'buffer')
+}
+
+/**
+ * A 65-byte recoverable signature: flag, r, s. Deterministic (RFC 6979) and
+ * low-S, as libsecp256k1 always produces.
+ */
+export function signDigest (digest: Uint8Array, privateKey: Uint8Array, compressed: boolean): Buffer {
+  const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey)
+  const result = Buffer.allocUnsafe(65)
+  result[0] = FLAG_MIN + recid + (compressed ? 4 : 0)
+  result.set(signature, 1)
+  return result
+}
+
+/**
+ * The public key that made `signature` over `digest`, serialized compressed or
+ * not as the flag says. Throws ERR_BITJWS_SIGNATURE_INVALID for a flag outside
+ * 27–34, a high-S signature, or one that recovers no key.
+ */
+export function recoverPublicKey (digest: Uint8Array, signature: Uint8Array): Uint8Array {
+  const flag = signature[0] as number
+  if (signature.length !== 65 || flag < FLAG_MIN || flag > FLAG_MAX) throw invalidSignature()
+
+  // The protocol's peers all sign with libsecp256k1, which only makes low-S
+  // signatures; refusing the high-S twin keeps one valid signature per message.
+  if (HALF_ORDER.compare(signature, 33, 65) < 0) throw invalidSignature()
+
+  const recid = (flag - FLAG_MIN) & 3
+  const compressed = flag >= FLAG_MIN + 4
+  try {
+    return secp256k1.ecdsaRecover(signature.subarray(1), recid, digest, compressed)
+  } catch (error) {
+    throw invalidSignature(error)
+  }
+}
+
+export function invalidSignature (cause?: unknown): BitjwsError {
+  return new BitjwsError('ERR_BITJWS_SIGNATURE_INVALID', 'The signature is not valid', { cause })
+}

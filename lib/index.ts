@@ -1,1 +1,13 @@
+import { fastifyBitjws } from './plugin/plugin.js'
+
+export default fastifyBitjws
+export { fastifyBitjws }
+export type {
+  BitjwsDecorator, BitjwsUser, FastifyBitjwsOptions, ReplyBitjwsOptions
+} from './plugin/plugin.js'
+export type { RequireBitjws } from './plugin/authenticate.js'
 export * from './codec/index.js'
+export { MemoryStore, createMemoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export {
+  StoreUnavailableError, type BitjwsStore, type StoredUser
+} from './stores/store.js'

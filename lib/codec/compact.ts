@@ -1,6 +1,8 @@
 import { decodeBase64url, encodeBase64url } from './base64url.js'
 import { BitjwsError } from './errors.js'
-import { decodeAddress, hash160, type Network, type PrivateKeyInput } from './keys.js'
+import {
+  decodeAddress, hash160, type DecodedAddress, type Network, type PrivateKeyInput
+} from './keys.js'
 import { invalidSignature, messageDigest, recoverPublicKey } from './message.js'
 import {
   ALGORITHM, encodeSignatureSegment, toSigningKey, type SigningKey
@@ -117,9 +119,9 @@ export function readHeader (
     )
   }
 
-  let address: ReturnType<typeof decodeAddress>
+  let address: DecodedAddress
   try {
-    address = decodeAddress(header.kid as string)
+    address = decodeKid(header.kid)
   } catch (error) {
     throw new BitjwsError(
       'ERR_BITJWS_KID_INVALID', "The header's kid must be a P2PKH address", { cause: error }
@@ -132,6 +134,23 @@ export function readHeader (
   }
 
   return { header: header as BitjwsHeader, keyHash: address.hash160 }
+}
+
+// Decoding a kid (Base58 and a double SHA-256 in JavaScript) costs about a tenth
+// of a verification, and clients send the same few kids again and again. Only
+// valid addresses are kept, and the map is emptied when full so that a flood of
+// new kids costs memory no more than this bound.
+const KID_CACHE_SIZE = 1024
+const kidCache = new Map<string, DecodedAddress>()
+
+function decodeKid (kid: unknown): DecodedAddress {
+  const cached = typeof kid === 'string' ? kidCache.get(kid) : undefined
+  if (cached !== undefined) return cached
+
+  const address = decodeAddress(kid as string)
+  if (kidCache.size >= KID_CACHE_SIZE) kidCache.clear()
+  kidCache.set(kid as string, address)
+  return address
 }
 
 /** Verifies that `segment` is a signature over `signingInput` by the key hashing to `keyHash`. */
@@ -149,7 +168,9 @@ export function checkPayload (
 ): BitjwsClaims | Buffer {
   const payload = parseJsonObject(bytes)
   if (payload === undefined) {
-    throw new BitjwsError('ERR_BITJWS_PAYLOAD_INVALID', 'The payload must be a JSON object')
+    throw new BitjwsError(
+      'ERR_BITJWS_PAYLOAD_INVALID', 'The payload must be a JSON object nested at most 64 deep'
+    )
   }
 
   if (options.checkExpiration !== false) {
@@ -200,9 +221,38 @@ function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {
   } catch {
     return undefined
   }
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
+  return value !== null && typeof value === 'object' && !Array.isArray(value) &&
+    !nestedDeeperThan(bytes, MAX_DEPTH)
     ? value as Record<string, unknown>
     : undefined
+}
+
+// JSON.parse copes with any nesting, but JSON.stringify and every recursive
+// walk over the result overflow the stack near ten thousand levels; a signed
+// payload that deep would crash whatever echoes or logs it.
+const MAX_DEPTH = 64
+
+/** Whether valid JSON `bytes` nests arrays and objects deeper than `limit`. */
+function nestedDeeperThan (bytes: Buffer, limit: number): boolean {
+  // Each level takes at least two bytes, so short texts need no scan.
+  if (bytes.length <= 2 * limit) return false
+
+  let depth = 0
+  let inString = false
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index]
+    if (inString) {
+      if (byte === 0x5c) index++
+      else if (byte === 0x22) inString = false
+    } else if (byte === 0x22) {
+      inString = true
+    } else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > limit) return true
+    } else if (byte === 0x5d || byte === 0x7d) {
+      depth--
+    }
+  }
+  return false
 }
 
 export function assertAudienceOption (options: VerifyOptions): void {

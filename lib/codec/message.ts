@@ -39,14 +39,17 @@ export function compactSizeLength (value: number): number {
 
 /**
  * SHA256(SHA256(magic || CompactSize(len) || message)). A string is taken as
- * latin1, which is exact for the ASCII of base64url segments.
+ * its UTF-8 bytes, as Bitcoin message signing does; for the ASCII of
+ * base64url segments that is one byte per character.
  */
 export function messageDigest (message: string | Uint8Array): Buffer {
-  const length = typeof message === 'string' ? message.length : message.byteLength
+  const length = typeof message === 'string'
+    ? Buffer.byteLength(message, 'utf8')
+    : message.byteLength
   const buffer = Buffer.allocUnsafe(MAGIC.length + compactSizeLength(length) + length)
   MAGIC.copy(buffer, 0)
   const offset = writeCompactSize(buffer, length, MAGIC.length)
-  if (typeof message === 'string') buffer.write(message, offset, 'latin1')
+  if (typeof message === 'string') buffer.write(message, offset, 'utf8')
   else buffer.set(message, offset)
   return hash('sha256', hash('sha256', buffer, 'buffer'), 'buffer')
 }

@@ -11,3 +11,8 @@ export { MemoryStore, createMemoryStore, type MemoryStoreOptions } from './store
 export {
   StoreUnavailableError, type BitjwsStore, type StoredUser
 } from './stores/store.js'
+export {
+  BITJWS_CLIENT_ERROR_CODES, BitjwsClientError, createClient, isBitjwsClientError,
+  type BitjwsClient, type BitjwsClientErrorCode, type BitjwsClientErrorDetails,
+  type BitjwsResponse, type ClientOptions, type RequestMethod, type RequestOptions
+} from './client/index.js'

@@ -27,7 +27,9 @@ export function createAuthenticate (options: ResolvedOptions): RequireBitjws {
     const audience = options.audience === undefined
       ? options.basePath + pathOf(request.url)
       : await options.audience(request)
-    const { header, payload } = verifyToken(token, audience, options)
+    // `bitjws sign > file` and `curl --data-binary @file` add a newline; white
+    // space lies outside every signed segment, so dropping it changes nothing signed.
+    const { header, payload } = verifyToken(token.trim(), audience, options)
 
     const nonce = payload.iat
     if (typeof nonce !== 'number' || !Number.isFinite(nonce)) throw new NonceMissingError()

@@ -39,6 +39,11 @@ describe('requireBitjws over a listening server', () => {
     assert.equal(response.status, 200)
   })
 
+  test('a message followed by a newline, as a file on disk is, is accepted', async () => {
+    assert.equal((await server.post('/echo', alice.message('/echo') + '\r\n')).status, 200)
+    assert.equal((await server.post('/echo', alice.message('/echo') + ' x')).status, 401)
+  })
+
   test('a message sent as another content type is refused', async () => {
     assertRefused(await server.post('/echo', alice.message('/echo'), 'text/plain'), 401,
       'FST_BITJWS_CONTENT_TYPE',

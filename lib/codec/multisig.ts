@@ -1,7 +1,7 @@
 import { BitjwsError } from './errors.js'
 import type { PrivateKeyInput } from './keys.js'
 import {
-  assertAudienceOption, checkPayload, checkSignature, decodeSegment, encodePayload, readHeader,
+  assertVerifyOptions, checkPayload, checkSignature, decodeSegment, encodePayload, readHeader,
   type BitjwsClaims, type BitjwsHeader, type VerifyOptions
 } from './compact.js'
 import { encodeSignatureSegment, toSigningKey, type SigningKey } from './signing-key.js'
@@ -49,8 +49,14 @@ export function verifyMultisig (
 export function verifyMultisig (
   message: string | MultisigMessage, options: MultisigVerifyOptions
 ): MultisigVerifyResult<BitjwsClaims | Buffer> {
-  assertAudienceOption(options)
-  const { payload, signatures } = readMultisig(message, options.maxSignatures ?? 16)
+  assertVerifyOptions(options)
+  const maxSignatures = options.maxSignatures ?? 16
+  if (!Number.isSafeInteger(maxSignatures) || maxSignatures < 1) {
+    throw new TypeError('The `maxSignatures` option must be a positive integer')
+  }
+  const { payload, signatures } = readMultisig(message, maxSignatures)
+  // The cheap check of the payload's shape comes before up to 16 key recoveries.
+  const payloadBytes = decodeSegment(payload, 'payload')
   const networks = options.networks ?? ['mainnet']
 
   const headers = signatures.map((entry) => {
@@ -59,7 +65,7 @@ export function verifyMultisig (
     return header
   })
 
-  return { headers, payload: checkPayload(decodeSegment(payload, 'payload'), options) }
+  return { headers, payload: checkPayload(payloadBytes, options) }
 }
 
 function readMultisig (message: string | MultisigMessage, maxSignatures: number): MultisigMessage {

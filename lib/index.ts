@@ -16,3 +16,9 @@ export {
   type BitjwsClient, type BitjwsClientErrorCode, type BitjwsClientErrorDetails,
   type BitjwsResponse, type ClientOptions, type RequestMethod, type RequestOptions
 } from './client/index.js'
+export {
+  RedisStore, createRedisStore, type CreateRedisStoreOptions, type RedisStoreOptions
+} from './stores/redis.js'
+export {
+  PostgresStore, createPostgresStore, type CreatePostgresStoreOptions, type PostgresStoreOptions
+} from './stores/postgres.js'

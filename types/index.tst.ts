@@ -1,7 +1,8 @@
 import Fastify, { type FastifyReply } from 'fastify'
 import { expect, test } from 'tstyche'
 import fastifyBitjws, {
-  BitjwsError, fastifyBitjws as named, sign, verify, type BitjwsClaims,
+  BitjwsClientError, BitjwsError, createClient, createRedisStore, fastifyBitjws as named, sign,
+  verify, type BitjwsClaims, type BitjwsResponse, type RedisStore,
   type BitjwsErrorCode, type BitjwsHeader, type BitjwsStore, type VerifyResult
 } from 'fastify-bitjws'
 
@@ -56,4 +57,13 @@ test('a store implements the interface', () => {
     advanceNonce: async () => true
   }
   expect(store).type.toBeAssignableTo<BitjwsStore>()
+})
+
+test('the client and the shared stores are typed', async () => {
+  const client = createClient({ baseUrl: 'http://127.0.0.1:8002', privateKey: new Uint8Array(32) })
+  expect(client.post('/echo', { a: 1 })).type.toBe<Promise<BitjwsResponse>>()
+  expect(createClient({ baseUrl: 'http://x' })).type.toRaiseError()
+  expect(new BitjwsClientError('ERR_BITJWS_CLIENT_HTTP', 'x').status).type.toBe<number | undefined>()
+  expect(createRedisStore({ url: 'redis://127.0.0.1' })).type.toBe<Promise<RedisStore>>()
+  expect(createRedisStore({ nonceTtl: '1' })).type.toRaiseError()
 })

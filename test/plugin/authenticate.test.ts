@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { request as httpRequest } from 'node:http'
 import { MemoryStore, verify } from '../../lib/index.js'
 import { TestUser, signRaw, startServer, type TestServer } from '../helpers/listen.js'
 
@@ -160,6 +161,24 @@ describe('requireBitjws over a listening server', () => {
     assert.equal(stale.json().code, 'FST_BITJWS_NONCE_STALE')
     const later = await server.post('/echo', signRaw(bob.key, header, payload(1444574357.156203)))
     assert.equal(later.status, 200)
+  })
+
+  test('a chunked body with no length is cut off at the limit with a 413', async () => {
+    const { status, body } = await new Promise<{ status: number, body: string }>(
+      (resolve, reject) => {
+        const request = httpRequest(server.url + '/echo', {
+          method: 'POST', headers: { 'content-type': 'application/jose' }
+        }, (response) => {
+          let body = ''
+          response.on('data', (chunk) => { body += chunk })
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
+        })
+        request.on('error', reject)
+        for (let i = 0; i < 20; i++) request.write('A'.repeat(4096))
+        request.end()
+      })
+    assert.equal(status, 413)
+    assert.equal(JSON.parse(body).code, 'FST_BITJWS_BODY_TOO_LARGE')
   })
 
   test('a body over the limit is a 413', async () => {

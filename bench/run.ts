@@ -1,0 +1,278 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, platform, release } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { formatRun, runE2eBench, type E2eResult } from './e2e.js'
+
+// `npm run bench`: the codec micro-benchmark, the store latencies and the
+// end-to-end comparison, in one process tree and one sitting, so that every
+// ratio compares figures taken on the same machine in the same minutes.
+
+const repositoryDir = fileURLToPath(new URL('../..', import.meta.url))
+const resultsDir = repositoryDir + 'bench/results/'
+const latestFile = resultsDir + 'latest.json'
+const readmeFile = repositoryDir + 'README.md'
+const tableFile = resultsDir + 'README-table.md'
+const START_MARKER = '<!-- bench:start -->'
+const END_MARKER = '<!-- bench:end -->'
+
+/** The bitjws server's requests per second over the bare-recovery route's, at least. */
+const TARGET_TO_RECOVER = 0.9
+/** The bitjws server's requests per second over @fastify/jwt ES256's, at least (stretch). */
+const TARGET_TO_JWT = 1
+
+export interface BenchResults {
+  machine: { cpu: string, cores: number, os: string, node: string }
+  date: string
+  codec: unknown
+  stores: unknown
+  e2e: E2eResult
+  /** Whether bitjws met each target, by requests per second and by server CPU per request. */
+  targets: {
+    requestsPerSecond: { bitjwsToRecover: boolean | null, bitjwsToJwt: boolean | null }
+    serverCpu: { bitjwsToRecover: boolean | null, bitjwsToJwt: boolean | null }
+  }
+}
+
+interface StoreFigures {
+  store?: string
+  skipped?: string
+  meanMicroseconds?: number
+  ratioToMemory?: number
+}
+
+interface CodecFigures {
+  opsPerSecond?: Record<string, number>
+  ratios?: Record<string, number>
+}
+
+const { values: flags } = parseArgs({
+  options: {
+    'table-only': { type: 'boolean' },
+    seconds: { type: 'string' },
+    rounds: { type: 'string' }
+  }
+})
+
+if (flags['table-only'] === true) {
+  writeTable(JSON.parse(readFileSync(latestFile, 'utf8')) as BenchResults)
+} else {
+  const results = await runAll(
+    flags.seconds === undefined ? 5 : Number(flags.seconds),
+    flags.rounds === undefined ? 2 : Number(flags.rounds)
+  )
+  mkdirSync(resultsDir, { recursive: true })
+  writeFileSync(latestFile, JSON.stringify(results, null, 2) + '\n')
+  console.log(`\nfigures written to ${relative(latestFile)}`)
+  writeTable(results)
+  if (results.e2e.scenarios.some((scenario) => !scenario.ok)) process.exitCode = 1
+}
+
+async function runAll (seconds: number, rounds: number): Promise<BenchResults> {
+  const machine = {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    os: `${platform()} ${release()}`,
+    node: process.version
+  }
+  const date = new Date().toISOString()
+  console.log(`fastify-bitjws benchmarks: ${machine.cpu} × ${machine.cores}, Node ${machine.node}`)
+
+  console.log('\ncodec micro-benchmark (1 s per case)')
+  const codec = await runOptional('codec.js', 'runCodecBench', { seconds: 1 })
+  printCodec(codec)
+
+  console.log('\nstore latencies, one advanceNonce at a time (1 s per store)')
+  // Like the store benchmark's own entry point, the runner reads where the
+  // shared stores are; without a URL a store is reported as skipped.
+  const stores = await runOptional('stores.js', 'runStoreBench', {
+    seconds: 1,
+    ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {})
+  })
+  for (const line of describeStores(stores)) console.log(`  ${line}`)
+
+  console.log(`\nend to end: 10 connections, no pipelining, 2 s warm-up and ${seconds} s ` +
+    `measured per server, ${rounds} rounds`)
+  const e2e = await runE2eBench({ connections: 10, seconds, warmUpSeconds: 2, rounds })
+
+  console.log('\n  best round of each server')
+  for (const scenario of e2e.scenarios) console.log(formatRun(scenario.title, scenario))
+  const { requestsPerSecond: byRate, serverCpu: byCpu } = e2e.ratios
+  console.log('\n  bitjws ÷ bare recover + sign   ' +
+    `${byRate.bitjwsToRecover ?? 'n/a'} by requests/s, ` +
+    `${byCpu.bitjwsToRecover ?? 'n/a'} by server CPU per request (target ≥ ${TARGET_TO_RECOVER})`)
+  console.log('  bitjws ÷ @fastify/jwt ES256    ' +
+    `${byRate.bitjwsToJwt ?? 'n/a'} by requests/s, ` +
+    `${byCpu.bitjwsToJwt ?? 'n/a'} by server CPU per request (stretch target ≥ ${TARGET_TO_JWT})`)
+
+  const meets = (ratio: number | null, target: number) => ratio === null ? null : ratio >= target
+  return {
+    machine,
+    date,
+    codec: codec ?? null,
+    stores: stores ?? null,
+    e2e,
+    targets: {
+      requestsPerSecond: {
+        bitjwsToRecover: meets(byRate.bitjwsToRecover, TARGET_TO_RECOVER),
+        bitjwsToJwt: meets(byRate.bitjwsToJwt, TARGET_TO_JWT)
+      },
+      serverCpu: {
+        bitjwsToRecover: meets(byCpu.bitjwsToRecover, TARGET_TO_RECOVER),
+        bitjwsToJwt: meets(byCpu.bitjwsToJwt, TARGET_TO_JWT)
+      }
+    }
+  }
+}
+
+/**
+ * Runs a benchmark module that may not exist yet: the codec and store
+ * benchmarks are written separately, and the end-to-end run must not wait for them.
+ */
+async function runOptional (file: string, exportName: string, options: unknown): Promise<unknown> {
+  const url = new URL(file, import.meta.url)
+  if (!existsSync(url)) {
+    console.log(`  skipped: bench/${file.replace(/\.js$/, '.ts')} is not there`)
+    return undefined
+  }
+  const module = await import(url.href) as Record<string, unknown>
+  const run = module[exportName]
+  if (typeof run !== 'function') {
+    console.log(`  skipped: bench/${file.replace(/\.js$/, '.ts')} exports no ${exportName}`)
+    return undefined
+  }
+  try {
+    return await (run as (options: unknown) => unknown)(options)
+  } catch (error) {
+    // One broken benchmark must not cost the others their figures.
+    console.log(`  failed: ${(error as Error).message}`)
+    return undefined
+  }
+}
+
+function printCodec (codec: unknown): void {
+  const figures = codec as CodecFigures | undefined
+  for (const [name, value] of Object.entries(figures?.opsPerSecond ?? {})) {
+    console.log(`  ${name.padEnd(14)} ${value.toLocaleString('en')} ops/s`)
+  }
+  for (const [name, value] of Object.entries(figures?.ratios ?? {})) {
+    console.log(`  ${name.padEnd(14)} ${value}`)
+  }
+}
+
+/** Puts the table between the README's markers, or beside the results while there are none. */
+function writeTable (results: BenchResults): void {
+  const table = renderTable(results)
+  const readme = existsSync(readmeFile) ? readFileSync(readmeFile, 'utf8') : ''
+  const start = readme.indexOf(START_MARKER)
+  const end = readme.indexOf(END_MARKER)
+
+  if (start !== -1 && end > start) {
+    const updated = readme.slice(0, start + START_MARKER.length) + '\n' + table +
+      readme.slice(end)
+    writeFileSync(readmeFile, updated)
+    console.log('benchmark table updated in README.md')
+    return
+  }
+  writeFileSync(tableFile, table)
+  console.log(`README.md has no ${START_MARKER} … ${END_MARKER}; table written to ` +
+    relative(tableFile))
+}
+
+function renderTable (results: BenchResults): string {
+  const { machine, e2e } = results
+  const bitjws = e2e.scenarios.find((scenario) => scenario.name === 'bitjws')
+  const lines = [
+    ...wrap(`Measured on ${machine.cpu} × ${machine.cores} (${machine.os}), Node ` +
+      `${machine.node}, ${results.date.slice(0, 10)}. Each server ran in a process of its ` +
+      'own, on the same machine as the load generator (autocannon, ' +
+      `${e2e.connections} connections, no pipelining, ${e2e.warmUpSeconds} s warm-up, ` +
+      `${e2e.seconds} s measured, best of ${e2e.rounds} interleaved rounds). Compare the ` +
+      'ratios rather than the absolute figures; the server CPU time per request varies ' +
+      'least from run to run.'),
+    '',
+    '| Server | Requests/s | p50 | p99 | Non-2xx | Server CPU per request | ' +
+      'bitjws ÷ this, by req/s | by CPU |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
+  ]
+
+  for (const scenario of e2e.scenarios) {
+    if (!scenario.ok) {
+      lines.push(`| ${scenario.title} | failed: ${scenario.failure ?? ''} | | | ` +
+        `${scenario.non2xx} | | | |`)
+      continue
+    }
+    const ratios = bitjws?.ok === true
+      ? [
+          (bitjws.requestsPerSecond / scenario.requestsPerSecond).toFixed(2),
+          (scenario.cpu.serverMicrosecondsPerRequest /
+            bitjws.cpu.serverMicrosecondsPerRequest).toFixed(2)
+        ]
+      : ['n/a', 'n/a']
+    lines.push(`| ${scenario.title} | ${scenario.requestsPerSecond.toLocaleString('en')} | ` +
+      `${scenario.latencyMs.p50.toFixed(2)} ms | ${scenario.latencyMs.p99.toFixed(2)} ms | ` +
+      `${scenario.non2xx} | ${scenario.cpu.serverMicrosecondsPerRequest} µs | ` +
+      `${ratios[0]} | ${ratios[1]} |`)
+  }
+
+  const { requestsPerSecond: byRate, serverCpu: byCpu } = e2e.ratios
+  const toRecover = describeRatio(byRate.bitjwsToRecover, byCpu.bitjwsToRecover, TARGET_TO_RECOVER)
+  const toJwt = describeRatio(byRate.bitjwsToJwt, byCpu.bitjwsToJwt, TARGET_TO_JWT)
+  lines.push('', ...wrap('Targets: bitjws at least 0.9 of the bare-recovery route, the cost of ' +
+    `its cryptography alone (this run: ${toRecover}), and at least as fast as @fastify/jwt ` +
+    `ES256, a stretch (${toJwt}).`))
+
+  const codec = results.codec as CodecFigures | null
+  const verifyToRecover = codec?.ratios?.verifyToRecover
+  if (verifyToRecover !== undefined) {
+    lines.push('', ...wrap('Codec alone, in one process: `verify()` runs at ' +
+      `${verifyToRecover} of the speed of a bare libsecp256k1 key recovery, and \`sign()\` ` +
+      `at ${codec?.ratios?.signToEcdsaSign ?? 'n/a'} of a bare signing.`))
+  }
+
+  const storeLines = describeStores(results.stores)
+  if (storeLines.length > 0) {
+    lines.push('', ...wrap("The store's part of a request, one advanceNonce: " +
+      `${storeLines.join('; ')}.`))
+  }
+
+  lines.push('', ...wrap('Run `npm run bench` to measure again; every figure lands in ' +
+    '`bench/results/latest.json`.'))
+  return lines.join('\n') + '\n'
+}
+
+function describeStores (stores: unknown): string[] {
+  const figures = (stores as { stores?: StoreFigures[] } | null | undefined)?.stores ?? []
+  return figures.map((store) => {
+    if (store.skipped !== undefined) return `${store.store} not measured (${store.skipped})`
+    const ratio = store.store === 'memory' ? '' : `, ${store.ratioToMemory}× memory`
+    return `${store.store} ${store.meanMicroseconds} µs${ratio}`
+  })
+}
+
+function describeRatio (byRate: number | null, byCpu: number | null, target: number): string {
+  if (byRate === null || byCpu === null) return 'not measured, a server failed'
+  const verdict = byRate >= target ? 'met' : byCpu >= target ? 'met by CPU time only' : 'not met'
+  return `${byRate} by requests per second, ${byCpu} by CPU time: ${verdict}`
+}
+
+/** Markdown prose in lines of at most 80 characters, as the rest of the README. */
+function wrap (text: string): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > 80) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+  if (line !== '') lines.push(line)
+  return lines
+}
+
+function relative (file: string): string {
+  return file.startsWith(repositoryDir) ? file.slice(repositoryDir.length) : file
+}

@@ -10,12 +10,17 @@ import {
   CPU_USAGE_QUESTION, type CpuUsageAnswer, type ServerReady
 } from './servers/serve.js'
 
-// The four servers, loaded one after another with the same client settings.
+// The servers, loaded one after another with the same client settings.
 // Each runs in a child process of its own, so that the load generator (this
 // process) and the server never share an event loop, and the CPU time of each
 // can be counted on its own.
 
-export type ScenarioName = 'plain' | 'recover' | 'bitjws' | 'jwt'
+export type ScenarioName =
+  'plain' | 'recover' | 'bitjws' | 'bitjws-redis' | 'bitjws-postgres' | 'jwt'
+
+/** The bitjws scenarios, one per store: all send the same signed messages. */
+const BITJWS_SCENARIOS: ReadonlySet<ScenarioName> =
+  new Set(['bitjws', 'bitjws-redis', 'bitjws-postgres'])
 
 export interface E2eOptions {
   /** Concurrent keep-alive connections, each without pipelining. Default: 10. */
@@ -26,8 +31,13 @@ export interface E2eOptions {
   warmUpSeconds?: number
   /** Rounds over all servers. Default: 2. */
   rounds?: number
-  /** Servers to load, in this order. Default: all four. */
+  /**
+   * Servers to load, in this order. Default: all, less the shared stores
+   * whose URL is not given.
+   */
   scenarios?: readonly ScenarioName[]
+  /** Where the shared-store scenarios find their servers. */
+  storeUrls?: { redis?: string, postgres?: string }
   /**
    * When set, each server runs under --cpu-prof in the last round and writes
    * `<name>-server.cpuprofile` here.
@@ -91,12 +101,17 @@ export interface Ratios {
   bitjwsToJwt: number | null
   recoverToPlain: number | null
   jwtToPlain: number | null
+  /** The same bitjws server on a shared store, over it on the memory store. */
+  redisToMemory: number | null
+  postgresToMemory: number | null
 }
 
 const TITLES: Record<ScenarioName, string> = {
   plain: 'Fastify, JSON echo (ceiling)',
   recover: 'Fastify + bare secp256k1 recover + sign (floor)',
   bitjws: 'fastify-bitjws, example /echo',
+  'bitjws-redis': 'fastify-bitjws, example /echo, Redis store',
+  'bitjws-postgres': 'fastify-bitjws, example /echo, PostgreSQL store',
   jwt: '@fastify/jwt ES256 bearer'
 }
 
@@ -117,6 +132,8 @@ const SERVER_FILES: Record<ScenarioName, string> = {
   plain: distDir + 'servers/plain.js',
   recover: distDir + 'servers/recover.js',
   bitjws: distDir + 'servers/bitjws.js',
+  'bitjws-redis': distDir + 'servers/bitjws.js',
+  'bitjws-postgres': distDir + 'servers/bitjws.js',
   // Not compiled: see the note at the top of that file.
   jwt: repositoryDir + 'bench/servers/jwt.mjs'
 }
@@ -175,7 +192,13 @@ export async function runE2eBench (options: E2eOptions = {}): Promise<E2eResult>
   }
   const rounds = options.rounds ?? 2
   const log = options.log ?? console.log
-  const names = options.scenarios ?? ['plain', 'recover', 'bitjws', 'jwt'] as const
+  const storeUrls = options.storeUrls ?? {}
+  const names = options.scenarios ?? [
+    'plain', 'recover', 'bitjws',
+    ...(storeUrls.redis === undefined ? [] : ['bitjws-redis'] as const),
+    ...(storeUrls.postgres === undefined ? [] : ['bitjws-postgres'] as const),
+    'jwt'
+  ] as const
   const runs = new Map<ScenarioName, RunFigures[]>(names.map((name) => [name, []]))
 
   for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
@@ -183,7 +206,7 @@ export async function runE2eBench (options: E2eOptions = {}): Promise<E2eResult>
     let expectedRate = FALLBACK_RATE
     for (const name of names) {
       const profileDir = roundIndex === rounds - 1 ? options.profileDir : undefined
-      const figures = await runScenario(name, settings, expectedRate, profileDir)
+      const figures = await runScenario(name, settings, expectedRate, profileDir, storeUrls)
       if (name === 'recover' && figures.ok) expectedRate = figures.requestsPerSecond
       runs.get(name)?.push(figures)
       log(formatRun(TITLES[name], figures))
@@ -229,7 +252,9 @@ function compare (
     bitjwsToRecover: ratio('bitjws', 'recover'),
     bitjwsToJwt: ratio('bitjws', 'jwt'),
     recoverToPlain: ratio('recover', 'plain'),
-    jwtToPlain: ratio('jwt', 'plain')
+    jwtToPlain: ratio('jwt', 'plain'),
+    redisToMemory: ratio('bitjws-redis', 'bitjws'),
+    postgresToMemory: ratio('bitjws-postgres', 'bitjws')
   }
 }
 
@@ -244,14 +269,21 @@ interface Load {
 }
 
 async function runScenario (
-  name: ScenarioName, settings: Settings, expectedRate: number, profileDir: string | undefined
+  name: ScenarioName, settings: Settings, expectedRate: number, profileDir: string | undefined,
+  storeUrls: NonNullable<E2eOptions['storeUrls']>
 ): Promise<RunFigures> {
   // Signing happens before the server starts, so that a profile of the
   // server shows the requests and not the wait for them.
-  const messages = name === 'bitjws' ? createMessages(settings, expectedRate) : undefined
+  const messages = BITJWS_SCENARIOS.has(name) ? createMessages(settings, expectedRate) : undefined
+  const storeUrl = name === 'bitjws-redis'
+    ? storeUrls.redis
+    : name === 'bitjws-postgres' ? storeUrls.postgres : undefined
+  if (name !== 'bitjws' && BITJWS_SCENARIOS.has(name) && storeUrl === undefined) {
+    return failed('no URL given for its store')
+  }
   let server: RunningServer
   try {
-    server = await startServer(name, profileDir)
+    server = await startServer(name, profileDir, storeUrl)
   } catch (error) {
     return failed(`start: ${(error as Error).message}`)
   }
@@ -527,13 +559,16 @@ interface RunningServer {
 const START_TIMEOUT = 20_000
 const STOP_TIMEOUT = 5_000
 
-function startServer (name: ScenarioName, profileDir: string | undefined): Promise<RunningServer> {
+function startServer (
+  name: ScenarioName, profileDir: string | undefined, storeUrl: string | undefined
+): Promise<RunningServer> {
   const file = SERVER_FILES[name]
+  const env = storeUrl === undefined ? process.env : { ...process.env, BENCH_STORE_URL: storeUrl }
   const execArgv = profileDir === undefined
     ? []
     : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-server.cpuprofile`]
   if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true })
-  const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(file, [], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -635,6 +670,10 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     ...(values.connections === undefined ? {} : { connections: Number(values.connections) }),
     ...(values.rounds === undefined ? {} : { rounds: Number(values.rounds) }),
     ...(scenarios === undefined ? {} : { scenarios }),
+    storeUrls: {
+      ...(process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
+      ...(process.env.DATABASE_URL ? { postgres: process.env.DATABASE_URL } : {})
+    },
     ...(values.profile === true ? { profileDir: repositoryDir + 'bench/results' } : {})
   })
   console.log(JSON.stringify(result.ratios))

@@ -94,7 +94,16 @@ async function runAll (seconds: number, rounds: number): Promise<BenchResults> {
 
   console.log(`\nend to end: 10 connections, no pipelining, 2 s warm-up and ${seconds} s ` +
     `measured per server, ${rounds} rounds`)
-  const e2e = await runE2eBench({ connections: 10, seconds, warmUpSeconds: 2, rounds })
+  const e2e = await runE2eBench({
+    connections: 10,
+    seconds,
+    warmUpSeconds: 2,
+    rounds,
+    storeUrls: {
+      ...(process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
+      ...(process.env.DATABASE_URL ? { postgres: process.env.DATABASE_URL } : {})
+    }
+  })
 
   console.log('\n  best round of each server')
   for (const scenario of e2e.scenarios) console.log(formatRun(scenario.title, scenario))
@@ -105,6 +114,10 @@ async function runAll (seconds: number, rounds: number): Promise<BenchResults> {
   console.log('  bitjws ÷ @fastify/jwt ES256    ' +
     `${byRate.bitjwsToJwt ?? 'n/a'} by requests/s, ` +
     `${byCpu.bitjwsToJwt ?? 'n/a'} by server CPU per request (stretch target ≥ ${TARGET_TO_JWT})`)
+  console.log('  Redis store ÷ memory store      ' +
+    `${byRate.redisToMemory ?? 'n/a'} by requests/s`)
+  console.log('  PostgreSQL store ÷ memory store ' +
+    `${byRate.postgresToMemory ?? 'n/a'} by requests/s`)
 
   const meets = (ratio: number | null, target: number) => ratio === null ? null : ratio >= target
   return {
@@ -222,6 +235,12 @@ function renderTable (results: BenchResults): string {
   lines.push('', ...wrap('Targets: bitjws at least 0.9 of the bare-recovery route, the cost of ' +
     `its cryptography alone (this run: ${toRecover}), and at least as fast as @fastify/jwt ` +
     `ES256, a stretch (${toJwt}).`))
+
+  if (byRate.redisToMemory !== null || byRate.postgresToMemory !== null) {
+    lines.push('', ...wrap('Authenticated requests per second on a shared store, over the ' +
+      `memory store in the same run: Redis ${byRate.redisToMemory ?? 'not measured'}, ` +
+      `PostgreSQL ${byRate.postgresToMemory ?? 'not measured'}.`))
+  }
 
   const codec = results.codec as CodecFigures | null
   const verifyToRecover = codec?.ratios?.verifyToRecover

@@ -9,6 +9,8 @@ import {
 } from '../helpers/store-backends.js'
 import type { Namespace, TestStore } from '../helpers/store-backends.js'
 import { closedPort, TcpProxy } from '../helpers/tcp-proxy.js'
+import { buildExampleApp } from '../../example/app.js'
+import { TestUser } from '../helpers/listen.js'
 
 // Short timeouts keep the suite fast; the bound leaves room for a slow, busy machine.
 const TIMEOUTS = { connectTimeout: 500 }
@@ -113,6 +115,41 @@ for (const setup of setups) {
         assert.equal(await store.advanceNonce(kid, 1), false)
         assert.equal(await store.advanceNonce(kid, 100), true)
         assert.equal(await store.advanceNonce(kid, 100), false)
+      })
+
+    test('over HTTP: every request in an outage is a 503, and no replay gets in after it',
+      async () => {
+        const app = await buildExampleApp({ store })
+        const url = await app.listen({ port: 0, host: '127.0.0.1' })
+        const post = async (body: string) => {
+          const response = await fetch(url + '/echo', {
+            method: 'POST', headers: { 'content-type': 'application/jose' }, body
+          })
+          const reply = await response.json().catch(() => ({})) as { code?: string }
+          return { status: response.status, code: reply.code }
+        }
+        try {
+          const alice = new TestUser()
+          await store.registerUser({ kid: alice.kid, username: 'alice' })
+          const accepted = alice.message('/echo')
+          assert.equal((await post(accepted)).status, 200)
+
+          await proxy.close()
+          const during = [alice.message('/echo'), alice.message('/echo'), accepted]
+          const outcomes = await Promise.all([...during, ...during].map(post))
+          for (const outcome of outcomes) {
+            assert.deepEqual(outcome, { status: 503, code: 'FST_BITJWS_STORE_UNAVAILABLE' })
+          }
+
+          await proxy.open()
+          await eventually(() => store.getUserByKey(alice.kid))
+          assert.deepEqual(await post(accepted), { status: 401, code: 'FST_BITJWS_NONCE_STALE' })
+          assert.equal((await post(during[1] as string)).status, 200)
+          assert.deepEqual(await post(during[0] as string),
+            { status: 401, code: 'FST_BITJWS_NONCE_STALE' })
+        } finally {
+          await app.close()
+        }
       })
 
     test('the network stalls: calls time out, and the store recovers on its own', async () => {

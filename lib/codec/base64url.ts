@@ -7,8 +7,16 @@ const ALPHABET_VALUES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
  * so many strings would decode to the same bytes; only the canonical one passes.
  */
 export function decodeBase64url (text: string): Buffer | undefined {
+  return ALPHABET.test(text) ? decodeCheckedBase64url(text) : undefined
+}
+
+/**
+ * {@link decodeBase64url} for text already known to hold only base64url
+ * characters, as every segment of a compact message that passed its shape check.
+ */
+export function decodeCheckedBase64url (text: string): Buffer | undefined {
   const remainder = text.length % 4
-  if (remainder === 1 || !ALPHABET.test(text)) return undefined
+  if (remainder === 1) return undefined
 
   if (remainder !== 0) {
     // The last character carries 4 (remainder 2) or 2 (remainder 3) unused bits.

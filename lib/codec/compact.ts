@@ -1,4 +1,4 @@
-import { decodeBase64url, encodeBase64url } from './base64url.js'
+import { decodeCheckedBase64url, encodeBase64url } from './base64url.js'
 import { BitjwsError } from './errors.js'
 import {
   decodeAddress, hash160, type DecodedAddress, type Network, type PrivateKeyInput
@@ -105,10 +105,18 @@ export function verify (token: string, options: VerifyOptions): VerifyResult<Bit
 /**
  * Checks a protected header: a JSON object with the bitjws `alg` and a `kid` we
  * accept. Returns it with the key hash that the signature must recover to.
+ * `segment` must hold only base64url characters.
  */
 export function readHeader (
   segment: string, networks: readonly Network[]
 ): { header: BitjwsHeader, keyHash: Buffer } {
+  const known = headerCache.get(segment)
+  if (known !== undefined) {
+    checkNetwork(known.network, networks)
+    // A copy, so that a caller who changes its header cannot change the next caller's.
+    return { header: { ...known.header }, keyHash: known.keyHash }
+  }
+
   const header = parseJsonObject(decodeSegment(segment, 'header'))
   if (header === undefined) {
     throw new BitjwsError('ERR_BITJWS_HEADER_INVALID', 'The header must be a JSON object')
@@ -127,20 +135,33 @@ export function readHeader (
       'ERR_BITJWS_KID_INVALID', "The header's kid must be a P2PKH address", { cause: error }
     )
   }
-  if (!networks.includes(address.network)) {
-    throw new BitjwsError(
-      'ERR_BITJWS_NETWORK_NOT_ALLOWED', `Addresses of ${address.network} may not sign here`
-    )
-  }
+  checkNetwork(address.network, networks)
 
+  // Only headers of plain values are kept: a shallow copy of them is a full one.
+  if (Object.values(header).every((value) => value === null || typeof value !== 'object')) {
+    if (headerCache.size >= CACHE_SIZE) headerCache.clear()
+    headerCache.set(segment, {
+      header: { ...header } as BitjwsHeader, keyHash: address.hash160, network: address.network
+    })
+  }
   return { header: header as BitjwsHeader, keyHash: address.hash160 }
 }
 
-// Decoding a kid (Base58 and a double SHA-256 in JavaScript) costs about a tenth
-// of a verification, and clients send the same few kids again and again. Only
-// valid addresses are kept, and the map is emptied when full so that a flood of
-// new kids costs memory no more than this bound.
-const KID_CACHE_SIZE = 1024
+function checkNetwork (network: Network, networks: readonly Network[]): void {
+  if (!networks.includes(network)) {
+    throw new BitjwsError(
+      'ERR_BITJWS_NETWORK_NOT_ALLOWED', `Addresses of ${network} may not sign here`
+    )
+  }
+}
+
+// Reading a header (base64url, JSON, and a kid in Base58 with a double SHA-256
+// in JavaScript) costs several percent of a verification, and clients send the
+// same few headers again and again. Only headers and kids that passed every
+// check are kept, and each map is emptied when full, so that a flood of new
+// ones costs memory no more than this bound.
+const CACHE_SIZE = 1024
+const headerCache = new Map<string, { header: BitjwsHeader, keyHash: Buffer, network: Network }>()
 const kidCache = new Map<string, DecodedAddress>()
 
 function decodeKid (kid: unknown): DecodedAddress {
@@ -148,14 +169,17 @@ function decodeKid (kid: unknown): DecodedAddress {
   if (cached !== undefined) return cached
 
   const address = decodeAddress(kid as string)
-  if (kidCache.size >= KID_CACHE_SIZE) kidCache.clear()
+  if (kidCache.size >= CACHE_SIZE) kidCache.clear()
   kidCache.set(kid as string, address)
   return address
 }
 
-/** Verifies that `segment` is a signature over `signingInput` by the key hashing to `keyHash`. */
+/**
+ * Verifies that `segment` is a signature over `signingInput` by the key hashing
+ * to `keyHash`. `segment` must hold only base64url characters.
+ */
 export function checkSignature (signingInput: string, segment: string, keyHash: Buffer): void {
-  const text = decodeBase64url(segment)?.toString('latin1')
+  const text = decodeCheckedBase64url(segment)?.toString('latin1')
   if (text === undefined || !SIGNATURE_TEXT.test(text)) throw invalidSignature()
 
   const publicKey = recoverPublicKey(messageDigest(signingInput), Buffer.from(text, 'base64'))
@@ -213,8 +237,9 @@ export function encodePayload (claims: BitjwsClaims): string {
   return encodeBase64url(JSON.stringify(claims))
 }
 
+/** Decodes a segment that holds only base64url characters, or throws ERR_BITJWS_MALFORMED. */
 export function decodeSegment (segment: string, name: 'header' | 'payload'): Buffer {
-  const bytes = decodeBase64url(segment)
+  const bytes = decodeCheckedBase64url(segment)
   if (bytes === undefined || bytes.length === 0) {
     throw malformed(`The ${name} segment is not canonical base64url`)
   }

@@ -1,4 +1,5 @@
 import { BitjwsError } from './errors.js'
+import { invalidSignature } from './message.js'
 import type { PrivateKeyInput } from './keys.js'
 import {
   assertVerifyOptions, checkPayload, checkSignature, decodeSegment, encodePayload, readHeader,
@@ -56,11 +57,18 @@ export function verifyMultisig (
   }
   const { payload, signatures } = readMultisig(message, maxSignatures)
   // The cheap check of the payload's shape comes before up to 16 key recoveries.
-  const payloadBytes = decodeSegment(payload, 'payload')
+  const payloadBytes = ALPHABET.test(payload) ? decodeSegment(payload, 'payload') : undefined
+  if (payloadBytes === undefined) {
+    throw new BitjwsError('ERR_BITJWS_MALFORMED', 'The payload segment is not canonical base64url')
+  }
   const networks = options.networks ?? ['mainnet']
 
   const headers = signatures.map((entry) => {
+    if (!ALPHABET.test(entry.protected)) {
+      throw new BitjwsError('ERR_BITJWS_MALFORMED', 'The header segment is not canonical base64url')
+    }
     const { header, keyHash } = readHeader(entry.protected, networks)
+    if (!ALPHABET.test(entry.signature)) throw invalidSignature()
     checkSignature(entry.protected + '.' + payload, entry.signature, keyHash)
     return header
   })
@@ -93,6 +101,10 @@ function readMultisig (message: string | MultisigMessage, maxSignatures: number)
   }
   return { payload: candidate.payload, signatures }
 }
+
+// The compact form's shape check vouches for its segments' alphabet; here each
+// part is checked on its own, before the decoders that rely on it.
+const ALPHABET = /^[A-Za-z0-9_-]*$/
 
 function malformed (options?: { cause: unknown }): BitjwsError {
   return new BitjwsError(

@@ -5,7 +5,9 @@ import {
   type BitjwsClaims
 } from '../../lib/index.js'
 import { compactSizeLength } from '../../lib/codec/message.js'
-import { NEVER, README_KEY, jsonSegment, segmentsOf, throwsBitjws } from '../helpers/codec.js'
+import {
+  NEVER, README_KEY, jsonSegment, segmentsOf, signSegments, throwsBitjws
+} from '../helpers/codec.js'
 
 for (const network of ['mainnet', 'testnet'] as const) {
   for (const compressed of [true, false]) {
@@ -220,4 +222,31 @@ test('NaN or negative timing options are a TypeError, not an expiry check switch
   ] as const) {
     assert.throws(() => verify(token, { audience: '/x', ...options }), { name: 'TypeError', message })
   }
+})
+
+test('a cached header is a copy: changing one result does not change the next', () => {
+  const key = new SigningKey(generatePrivateKey())
+  const token = sign({ aud: '/x', exp: NEVER }, key)
+  const first = verify(token, { audience: '/x' })
+  first.header.kid = 'changed'
+  first.header.extra = 1
+  const second = verify(token, { audience: '/x' })
+  assert.deepEqual(second.header, { alg: 'CUSTOM-BITCOIN-SIGN', kid: key.address, typ: 'JWT' })
+})
+
+test('a header with nested values is not shared between results', () => {
+  const key = new SigningKey(generatePrivateKey())
+  const header = { alg: 'CUSTOM-BITCOIN-SIGN', kid: key.address, jwk: { use: 'sig' } }
+  const token = signSegments(key, jsonSegment(header), jsonSegment({ aud: '/x', exp: NEVER }))
+  const nested = verify(token, { audience: '/x' }).header.jwk as { use: string }
+  nested.use = 'changed'
+  assert.deepEqual(verify(token, { audience: '/x' }).header.jwk, { use: 'sig' })
+})
+
+test('a header cached under one network setting is still refused under another', () => {
+  const key = new SigningKey(generatePrivateKey({ network: 'testnet' }))
+  const token = sign({ aud: '/x', exp: NEVER }, key)
+  assert.equal(verify(token, { audience: '/x', networks: ['testnet'] }).header.kid, key.address)
+  throwsBitjws(() => verify(token, { audience: '/x' }), 'ERR_BITJWS_NETWORK_NOT_ALLOWED',
+    'Addresses of testnet may not sign here')
 })

@@ -274,6 +274,20 @@ describe('requireBitjws with basePath, hooks and other settings', () => {
     }
   })
 
+  test('a GET route refuses every request: a GET carries no message', async () => {
+    const server = await startServer({ getUserByKey: users }, (app) => {
+      app.get('/private', { preHandler: app.requireBitjws }, async (_request, reply) =>
+        reply.bitjws('secret'))
+    })
+    try {
+      const response = await fetch(server.url + '/private')
+      assert.equal(response.status, 401)
+      assert.equal(((await response.json()) as { code: string }).code, 'FST_BITJWS_CONTENT_TYPE')
+    } finally {
+      await server.app.close()
+    }
+  })
+
   test('works as preValidation, before the route schema runs', async () => {
     const server = await startServer({ getUserByKey: users }, (app) => {
       app.post('/validated', {

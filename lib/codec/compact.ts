@@ -4,9 +4,8 @@ import {
   decodeAddress, hash160, type DecodedAddress, type Network, type PrivateKeyInput
 } from './keys.js'
 import { invalidSignature, messageDigest, recoverPublicKey } from './message.js'
-import {
-  ALGORITHM, encodeSignatureSegment, toSigningKey, type SigningKey
-} from './signing-key.js'
+import { decodeSignatureSegment, encodeSignatureSegment } from './signature-segment.js'
+import { ALGORITHM, toSigningKey, type SigningKey } from './signing-key.js'
 
 /** The protected header of a bitjws message. */
 export interface BitjwsHeader {
@@ -54,7 +53,6 @@ export interface VerifyResult<Payload = BitjwsClaims> {
 }
 
 const COMPACT_FORM = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
-const SIGNATURE_TEXT = /^[A-Za-z0-9+/]{86}[AEIMQUYcgkosw048]=$/
 const DEFAULT_NETWORKS: readonly Network[] = ['mainnet']
 
 /**
@@ -179,10 +177,10 @@ function decodeKid (kid: unknown): DecodedAddress {
  * to `keyHash`. `segment` must hold only base64url characters.
  */
 export function checkSignature (signingInput: string, segment: string, keyHash: Buffer): void {
-  const text = decodeCheckedBase64url(segment)?.toString('latin1')
-  if (text === undefined || !SIGNATURE_TEXT.test(text)) throw invalidSignature()
+  const signature = decodeSignatureSegment(segment)
+  if (signature === undefined) throw invalidSignature()
 
-  const publicKey = recoverPublicKey(messageDigest(signingInput), Buffer.from(text, 'base64'))
+  const publicKey = recoverPublicKey(messageDigest(signingInput), signature)
   if (verifiedKeys.get(keyHash)?.equals(publicKey) === true) return
   if (!hash160(publicKey).equals(keyHash)) throw invalidSignature()
   verifiedKeys.set(keyHash, Buffer.from(publicKey))

@@ -5,7 +5,8 @@ import {
   assertVerifyOptions, checkPayload, checkSignature, decodeSegment, encodePayload, readHeader,
   type BitjwsClaims, type BitjwsHeader, type VerifyOptions
 } from './compact.js'
-import { encodeSignatureSegment, toSigningKey, type SigningKey } from './signing-key.js'
+import { encodeSignatureSegment } from './signature-segment.js'
+import { toSigningKey, type SigningKey } from './signing-key.js'
 
 /** The general JSON serialization: one payload, one signature per key. */
 export interface MultisigMessage {

@@ -44,8 +44,3 @@ export class SigningKey {
 export function toSigningKey (key: PrivateKeyInput | SigningKey): SigningKey {
   return key instanceof SigningKey ? key : new SigningKey(key)
 }
-
-/** The signature segment: base64url of the 88-character standard base64 text. */
-export function encodeSignatureSegment (signature: Uint8Array): string {
-  return encodeBase64url(Buffer.from(signature).toString('base64'))
-}

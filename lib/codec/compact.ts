@@ -85,7 +85,9 @@ export function verify (
   token: string, options: VerifyOptions & { decodePayload: false }
 ): VerifyResult<Buffer>
 export function verify (token: string, options: VerifyOptions): VerifyResult
-export function verify (token: string, options: VerifyOptions): VerifyResult<BitjwsClaims | Buffer> {
+export function verify (
+  token: string, options: VerifyOptions
+): VerifyResult<BitjwsClaims | Buffer> {
   assertVerifyOptions(options)
 
   if (typeof token !== 'string' || !COMPACT_FORM.test(token)) {
@@ -94,7 +96,8 @@ export function verify (token: string, options: VerifyOptions): VerifyResult<Bit
 
   const first = token.indexOf('.')
   const second = token.indexOf('.', first + 1)
-  const { header, keyHash } = readHeader(token.slice(0, first), options.networks ?? DEFAULT_NETWORKS)
+  const networks = options.networks ?? DEFAULT_NETWORKS
+  const { header, keyHash } = readHeader(token.slice(0, first), networks)
   checkSignature(token.slice(0, second), token.slice(second + 1), keyHash)
   const payloadBytes = decodeSegment(token.slice(first + 1, second), 'payload')
   return { header, payload: checkPayload(payloadBytes, options) }

@@ -58,7 +58,9 @@ export function messageDigest (message: string | Uint8Array): Buffer {
  * A 65-byte recoverable signature: flag, r, s. Deterministic (RFC 6979) and
  * low-S, as libsecp256k1 always produces.
  */
-export function signDigest (digest: Uint8Array, privateKey: Uint8Array, compressed: boolean): Buffer {
+export function signDigest (
+  digest: Uint8Array, privateKey: Uint8Array, compressed: boolean
+): Buffer {
   const { signature, recid } = secp256k1.ecdsaSign(digest, privateKey)
   const result = Buffer.allocUnsafe(65)
   result[0] = FLAG_MIN + recid + (compressed ? 4 : 0)

@@ -16,7 +16,10 @@ export interface ReplyBitjwsOptions {
   expiry?: number
 }
 
-/** What `fastify.bitjws` offers: the server's identity and its key, bound to the plugin's options. */
+/**
+ * What `fastify.bitjws` offers: the server's identity and its key, bound to the
+ * plugin's options.
+ */
 export interface BitjwsDecorator {
   /** The address that signs this server's replies. */
   readonly address: string

@@ -7,7 +7,12 @@ const ALPHABET_VALUES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
  * so many strings would decode to the same bytes; only the canonical one passes.
  */
 export function decodeBase64url (text: string): Buffer | undefined {
-  return ALPHABET.test(text) ? decodeCheckedBase64url(text) : undefined
+  return isBase64url(text) ? decodeCheckedBase64url(text) : undefined
+}
+
+/** Whether `text` holds only base64url characters (no padding). */
+export function isBase64url (text: string): boolean {
+  return ALPHABET.test(text)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { decodeCheckedBase64url, encodeBase64url } from './base64url.js'
+import { decodeCheckedBase64url, encodeBase64url, isBase64url } from './base64url.js'
 import { BitjwsError } from './errors.js'
 import {
   decodeAddress, hash160, type DecodedAddress, type Network, type PrivateKeyInput
@@ -53,7 +53,7 @@ export interface VerifyResult<Payload = BitjwsClaims> {
 }
 
 const COMPACT_FORM = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
-const DEFAULT_NETWORKS: readonly Network[] = ['mainnet']
+export const DEFAULT_NETWORKS: readonly Network[] = ['mainnet']
 
 /**
  * Signs exactly `claims` as a compact bitjws message. The key is WIF, 32 raw
@@ -190,8 +190,9 @@ export function checkSignature (signingInput: string, segment: string, keyHash: 
 }
 
 // A key that once hashed to a kid's hash still does, so the next signature that
-// recovers to the same bytes skips two SHA-256 calls, a few percent of a
-// verification. keyHash buffers live in kidCache; entries go when they do.
+// recovers to the same bytes skips hashing it again (SHA-256 and RIPEMD-160), a
+// few percent of a verification. keyHash buffers live in the header and kid
+// caches; entries go when they do.
 const verifiedKeys = new WeakMap<Buffer, Buffer>()
 
 /** Parses the payload and checks `exp` and `aud`, in that order. */
@@ -241,10 +242,20 @@ export function encodePayload (claims: BitjwsClaims): string {
 /** Decodes a segment that holds only base64url characters, or throws ERR_BITJWS_MALFORMED. */
 export function decodeSegment (segment: string, name: 'header' | 'payload'): Buffer {
   const bytes = decodeCheckedBase64url(segment)
-  if (bytes === undefined || bytes.length === 0) {
-    throw malformed(`The ${name} segment is not canonical base64url`)
-  }
+  if (bytes === undefined || bytes.length === 0) throw notCanonical(name)
   return bytes
+}
+
+/**
+ * Throws ERR_BITJWS_MALFORMED unless `segment` holds only base64url
+ * characters: for segments that no shape check of the whole message vouched for.
+ */
+export function checkSegmentAlphabet (segment: string, name: 'header' | 'payload'): void {
+  if (!isBase64url(segment)) throw notCanonical(name)
+}
+
+function notCanonical (name: 'header' | 'payload'): BitjwsError {
+  return malformed(`The ${name} segment is not canonical base64url`)
 }
 
 function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {

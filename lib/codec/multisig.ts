@@ -1,9 +1,10 @@
+import { isBase64url } from './base64url.js'
 import { BitjwsError } from './errors.js'
 import { invalidSignature } from './message.js'
 import type { PrivateKeyInput } from './keys.js'
 import {
-  assertVerifyOptions, checkPayload, checkSignature, decodeSegment, encodePayload, readHeader,
-  type BitjwsClaims, type BitjwsHeader, type VerifyOptions
+  DEFAULT_NETWORKS, assertVerifyOptions, checkPayload, checkSegmentAlphabet, checkSignature,
+  decodeSegment, encodePayload, readHeader, type BitjwsClaims, type BitjwsHeader, type VerifyOptions
 } from './compact.js'
 import { encodeSignatureSegment } from './signature-segment.js'
 import { toSigningKey, type SigningKey } from './signing-key.js'
@@ -58,18 +59,14 @@ export function verifyMultisig (
   }
   const { payload, signatures } = readMultisig(message, maxSignatures)
   // The cheap check of the payload's shape comes before up to 16 key recoveries.
-  const payloadBytes = ALPHABET.test(payload) ? decodeSegment(payload, 'payload') : undefined
-  if (payloadBytes === undefined) {
-    throw new BitjwsError('ERR_BITJWS_MALFORMED', 'The payload segment is not canonical base64url')
-  }
-  const networks = options.networks ?? ['mainnet']
+  checkSegmentAlphabet(payload, 'payload')
+  const payloadBytes = decodeSegment(payload, 'payload')
+  const networks = options.networks ?? DEFAULT_NETWORKS
 
   const headers = signatures.map((entry) => {
-    if (!ALPHABET.test(entry.protected)) {
-      throw new BitjwsError('ERR_BITJWS_MALFORMED', 'The header segment is not canonical base64url')
-    }
+    checkSegmentAlphabet(entry.protected, 'header')
     const { header, keyHash } = readHeader(entry.protected, networks)
-    if (!ALPHABET.test(entry.signature)) throw invalidSignature()
+    if (!isBase64url(entry.signature)) throw invalidSignature()
     checkSignature(entry.protected + '.' + payload, entry.signature, keyHash)
     return header
   })
@@ -102,10 +99,6 @@ function readMultisig (message: string | MultisigMessage, maxSignatures: number)
   }
   return { payload: candidate.payload, signatures }
 }
-
-// The compact form's shape check vouches for its segments' alphabet; here each
-// part is checked on its own, before the decoders that rely on it.
-const ALPHABET = /^[A-Za-z0-9_-]*$/
 
 function malformed (options?: { cause: unknown }): BitjwsError {
   return new BitjwsError(

@@ -9,7 +9,6 @@ import type { BitjwsStore } from '../stores/store.js'
  * own user by extending it,
  * `declare module 'fastify-bitjws' { interface BitjwsUser { username: string } }`.
  */
-
 export interface BitjwsUser {}
 
 export interface FastifyBitjwsOptions {

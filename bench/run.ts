@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, platform, release } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { runCodecBench, type CodecBenchResult } from './codec.js'
 import { formatRun, runE2eBench, type E2eResult } from './e2e.js'
+import { runStoreBench, type StoreBenchResult } from './stores.js'
 
 // `npm run bench`: the codec micro-benchmark, the store latencies and the
 // end-to-end comparison, in one process tree and one sitting, so that every
@@ -24,26 +26,14 @@ const TARGET_TO_JWT = 1
 export interface BenchResults {
   machine: { cpu: string, cores: number, os: string, node: string }
   date: string
-  codec: unknown
-  stores: unknown
+  codec: CodecBenchResult | null
+  stores: StoreBenchResult | null
   e2e: E2eResult
   /** Whether bitjws met each target, by requests per second and by server CPU per request. */
   targets: {
     requestsPerSecond: { bitjwsToRecover: boolean | null, bitjwsToJwt: boolean | null }
     serverCpu: { bitjwsToRecover: boolean | null, bitjwsToJwt: boolean | null }
   }
-}
-
-interface StoreFigures {
-  store?: string
-  skipped?: string
-  meanMicroseconds?: number
-  ratioToMemory?: number
-}
-
-interface CodecFigures {
-  opsPerSecond?: Record<string, number>
-  ratios?: Record<string, number>
 }
 
 const { values: flags } = parseArgs({
@@ -79,17 +69,17 @@ async function runAll (seconds: number, rounds: number): Promise<BenchResults> {
   console.log(`fastify-bitjws benchmarks: ${machine.cpu} × ${machine.cores}, Node ${machine.node}`)
 
   console.log('\ncodec micro-benchmark (1 s per case)')
-  const codec = await runOptional('codec.js', 'runCodecBench', { seconds: 1 })
+  const codec = await settle(() => runCodecBench({ seconds: 1 }))
   printCodec(codec)
 
   console.log('\nstore latencies, one advanceNonce at a time (1 s per store)')
   // Like the store benchmark's own entry point, the runner reads where the
   // shared stores are; without a URL a store is reported as skipped.
-  const stores = await runOptional('stores.js', 'runStoreBench', {
+  const stores = await settle(() => runStoreBench({
     seconds: 1,
     ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {})
-  })
+  }))
   for (const line of describeStores(stores)) console.log(`  ${line}`)
 
   console.log(`\nend to end: 10 connections, no pipelining, 2 s warm-up and ${seconds} s ` +
@@ -123,8 +113,8 @@ async function runAll (seconds: number, rounds: number): Promise<BenchResults> {
   return {
     machine,
     date,
-    codec: codec ?? null,
-    stores: stores ?? null,
+    codec,
+    stores,
     e2e,
     targets: {
       requestsPerSecond: {
@@ -139,37 +129,21 @@ async function runAll (seconds: number, rounds: number): Promise<BenchResults> {
   }
 }
 
-/**
- * Runs a benchmark module that may not exist yet: the codec and store
- * benchmarks are written separately, and the end-to-end run must not wait for them.
- */
-async function runOptional (file: string, exportName: string, options: unknown): Promise<unknown> {
-  const url = new URL(file, import.meta.url)
-  if (!existsSync(url)) {
-    console.log(`  skipped: bench/${file.replace(/\.js$/, '.ts')} is not there`)
-    return undefined
-  }
-  const module = await import(url.href) as Record<string, unknown>
-  const run = module[exportName]
-  if (typeof run !== 'function') {
-    console.log(`  skipped: bench/${file.replace(/\.js$/, '.ts')} exports no ${exportName}`)
-    return undefined
-  }
+/** Runs one benchmark; one that fails must not cost the others their figures. */
+async function settle<T> (run: () => T | Promise<T>): Promise<T | null> {
   try {
-    return await (run as (options: unknown) => unknown)(options)
+    return await run()
   } catch (error) {
-    // One broken benchmark must not cost the others their figures.
     console.log(`  failed: ${(error as Error).message}`)
-    return undefined
+    return null
   }
 }
 
-function printCodec (codec: unknown): void {
-  const figures = codec as CodecFigures | undefined
-  for (const [name, value] of Object.entries(figures?.opsPerSecond ?? {})) {
+function printCodec (codec: CodecBenchResult | null): void {
+  for (const [name, value] of Object.entries(codec?.opsPerSecond ?? {})) {
     console.log(`  ${name.padEnd(14)} ${value.toLocaleString('en')} ops/s`)
   }
-  for (const [name, value] of Object.entries(figures?.ratios ?? {})) {
+  for (const [name, value] of Object.entries(codec?.ratios ?? {})) {
     console.log(`  ${name.padEnd(14)} ${value}`)
   }
 }
@@ -242,7 +216,7 @@ function renderTable (results: BenchResults): string {
       `PostgreSQL ${byRate.postgresToMemory ?? 'not measured'}.`))
   }
 
-  const codec = results.codec as CodecFigures | null
+  const codec = results.codec
   const verifyToRecover = codec?.ratios?.verifyToRecover
   if (verifyToRecover !== undefined) {
     lines.push('', ...wrap('Codec alone, in one process: `verify()` runs at ' +
@@ -261,9 +235,8 @@ function renderTable (results: BenchResults): string {
   return lines.join('\n') + '\n'
 }
 
-function describeStores (stores: unknown): string[] {
-  const figures = (stores as { stores?: StoreFigures[] } | null | undefined)?.stores ?? []
-  return figures.map((store) => {
+function describeStores (stores: StoreBenchResult | null): string[] {
+  return (stores?.stores ?? []).map((store) => {
     if (store.skipped !== undefined) return `${store.store} not measured (${store.skipped})`
     const ratio = store.store === 'memory' ? '' : `, ${store.ratioToMemory}× memory`
     return `${store.store} ${store.meanMicroseconds} µs${ratio}`

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { BitjwsError } from './errors.js'
 
-/** The subset of the `secp256k1` package's API that the codec calls. */
+/** The libsecp256k1 calls the codec makes, shaped as the `secp256k1` package's API. */
 export interface Secp256k1 {
   privateKeyVerify (privateKey: Uint8Array): boolean
   publicKeyCreate (privateKey: Uint8Array, compressed?: boolean): Uint8Array
@@ -18,9 +18,24 @@ export interface Backend {
   readonly path: string
 }
 
+/**
+ * The addon's own methods. They write into buffers the caller provides and
+ * answer 0 for success or a small error number; byte lengths are checked in C++.
+ */
+interface Addon {
+  privateKeyVerify (privateKey: Uint8Array): number
+  publicKeyCreate (output: Uint8Array, privateKey: Uint8Array): number
+  ecdsaSign (
+    result: { signature: Uint8Array, recid: number }, message: Uint8Array, privateKey: Uint8Array
+  ): number
+  ecdsaRecover (
+    output: Uint8Array, signature: Uint8Array, recid: number, message: Uint8Array
+  ): number
+}
+
 const require = createRequire(import.meta.url)
 
-function loadNative (): { binding: Secp256k1, backend: Backend } {
+function loadNative (): { addon: Addon, backend: Backend } {
   // `require('secp256k1')` silently swaps in the elliptic-based fallback when the
   // addon is missing: about 30 times slower, and its signing code has an open
   // key-leak advisory. Load the addon alone so that a broken install is loud.
@@ -28,8 +43,8 @@ function loadNative (): { binding: Secp256k1, backend: Backend } {
     const packageDir = require.resolve('secp256k1/package.json').replace(/package\.json$/, '')
     const nodeGypBuild = require('node-gyp-build') as { path (dir: string): string }
     const path = nodeGypBuild.path(packageDir)
-    const binding = require('secp256k1/bindings.js') as Secp256k1
-    return { binding, backend: Object.freeze({ name: 'native', path }) }
+    const { Secp256k1 } = require(path) as { Secp256k1: new () => Addon }
+    return { addon: new Secp256k1(), backend: Object.freeze({ name: 'native', path }) }
   } catch (error) {
     throw new BitjwsError(
       'ERR_BITJWS_NATIVE_UNAVAILABLE',
@@ -41,9 +56,45 @@ function loadNative (): { binding: Secp256k1, backend: Backend } {
   }
 }
 
-const loaded = loadNative()
+const { addon, backend: loadedBackend } = loadNative()
 
-export const secp256k1: Secp256k1 = loaded.binding
+function failed (operation: string, status: number): Error {
+  return new Error(`libsecp256k1 ${operation} failed (status ${status})`)
+}
+
+// The package's JavaScript layer re-checks every argument's type and length
+// before each call, which costs about as much as hashing the message. Every
+// caller here passes buffers it has sized itself, and the addon still checks
+// the lengths in C++, so verification calls the addon directly.
+export const secp256k1: Secp256k1 = {
+  privateKeyVerify (privateKey) {
+    return addon.privateKeyVerify(privateKey) === 0
+  },
+
+  publicKeyCreate (privateKey, compressed = true) {
+    const output = new Uint8Array(compressed ? 33 : 65)
+    const status = addon.publicKeyCreate(output, privateKey)
+    if (status !== 0) throw failed('public key creation', status)
+    return output
+  },
+
+  ecdsaSign (message, privateKey) {
+    const result = { signature: new Uint8Array(64), recid: 0 }
+    const status = addon.ecdsaSign(result, message, privateKey)
+    if (status !== 0) throw failed('signing', status)
+    return result
+  },
+
+  ecdsaRecover (signature, recid, message, compressed = true) {
+    // libsecp256k1 aborts the whole process on a recovery id outside 0–3, and
+    // the addon installs no callback to turn that into an exception.
+    if (recid !== (recid & 3)) throw new RangeError('The recovery id must be 0, 1, 2 or 3')
+    const output = new Uint8Array(compressed ? 33 : 65)
+    const status = addon.ecdsaRecover(output, signature, recid, message)
+    if (status !== 0) throw failed('key recovery', status)
+    return output
+  }
+}
 
 /** Which secp256k1 implementation the codec runs on. */
-export const backend: Backend = loaded.backend
+export const backend: Backend = loadedBackend

@@ -15,6 +15,33 @@ test('the codec runs on the native libsecp256k1 addon', async () => {
   assert.equal(secp256k1.privateKeyVerify(Buffer.alloc(32, 1)), true)
 })
 
+test('the calls on the addon turn its failures into exceptions', () => {
+  const digest = Buffer.alloc(32, 7)
+  const { signature, recid } = secp256k1.ecdsaSign(digest, Buffer.alloc(32, 1))
+  const publicKey = secp256k1.publicKeyCreate(Buffer.alloc(32, 1), false)
+  assert.equal(publicKey.length, 65)
+  assert.deepEqual(secp256k1.ecdsaRecover(signature, recid, digest, false), publicKey)
+
+  // libsecp256k1 would abort the process on these rather than report them.
+  for (const bad of [-1, 4, 1.5, Number.NaN]) {
+    assert.throws(() => secp256k1.ecdsaRecover(signature, bad, digest), {
+      name: 'RangeError', message: 'The recovery id must be 0, 1, 2 or 3'
+    })
+  }
+  assert.throws(() => secp256k1.ecdsaRecover(Buffer.alloc(64), 0, digest), {
+    message: 'libsecp256k1 key recovery failed (status 2)'
+  })
+  assert.throws(() => secp256k1.publicKeyCreate(Buffer.alloc(32)), {
+    message: 'libsecp256k1 public key creation failed (status 1)'
+  })
+  assert.throws(() => secp256k1.ecdsaSign(digest, Buffer.alloc(32)), {
+    message: 'libsecp256k1 signing failed (status 1)'
+  })
+  // Lengths are the addon's own check: a short buffer is refused, never read past.
+  assert.throws(() => secp256k1.ecdsaRecover(signature.subarray(1), recid, digest), RangeError)
+  assert.equal(secp256k1.privateKeyVerify(Buffer.alloc(32)), false)
+})
+
 test('without the addon the loader fails loudly with ERR_BITJWS_NATIVE_UNAVAILABLE', async (t) => {
   // The real module has already loaded the addon in this process, so the
   // failure is provoked on a copy of the compiled loader placed where no

@@ -259,14 +259,15 @@ function notCanonical (name: 'header' | 'payload'): BitjwsError {
 }
 
 function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {
+  const text = bytes.toString('utf8')
   let value: unknown
   try {
-    value = JSON.parse(bytes.toString('utf8'))
+    value = JSON.parse(text)
   } catch {
     return undefined
   }
   return value !== null && typeof value === 'object' && !Array.isArray(value) &&
-    !nestedDeeperThan(bytes, MAX_DEPTH)
+    !nestedDeeperThan(text, MAX_DEPTH)
     ? value as Record<string, unknown>
     : undefined
 }
@@ -276,27 +277,42 @@ function parseJsonObject (bytes: Buffer): Record<string, unknown> | undefined {
 // payload that deep would crash whatever echoes or logs it.
 const MAX_DEPTH = 64
 
-/** Whether valid JSON `bytes` nests arrays and objects deeper than `limit`. */
-function nestedDeeperThan (bytes: Buffer, limit: number): boolean {
-  // Each level takes at least two bytes, so short texts need no scan.
-  if (bytes.length <= 2 * limit) return false
+/** Whether valid JSON `text` nests arrays and objects deeper than `limit`. */
+function nestedDeeperThan (text: string, limit: number): boolean {
+  // Every level opens with a bracket, and a message holds a handful of them:
+  // counting those with indexOf spares walking every character of the text.
+  if (countOpenings(text, limit + 1) <= limit) return false
 
   let depth = 0
   let inString = false
-  for (let index = 0; index < bytes.length; index++) {
-    const byte = bytes[index]
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
     if (inString) {
-      if (byte === 0x5c) index++
-      else if (byte === 0x22) inString = false
-    } else if (byte === 0x22) {
+      if (code === 0x5c) index++
+      else if (code === 0x22) inString = false
+    } else if (code === 0x22) {
       inString = true
-    } else if (byte === 0x5b || byte === 0x7b) {
+    } else if (code === 0x5b || code === 0x7b) {
       if (++depth > limit) return true
-    } else if (byte === 0x5d || byte === 0x7d) {
+    } else if (code === 0x5d || code === 0x7d) {
       depth--
     }
   }
   return false
+}
+
+/** How many '[' and '{' `text` holds, counting no further than `stop`. */
+function countOpenings (text: string, stop: number): number {
+  const objects = countUpTo(text, '{', stop)
+  return objects < stop ? objects + countUpTo(text, '[', stop - objects) : objects
+}
+
+function countUpTo (text: string, character: string, stop: number): number {
+  let count = 0
+  for (let at = text.indexOf(character); at !== -1 && count < stop; count++) {
+    at = text.indexOf(character, at + 1)
+  }
+  return count
 }
 
 /** Checks the caller's options; a mistake there is a TypeError, never a silent pass. */

@@ -51,7 +51,11 @@ export function messageDigest (message: string | Uint8Array): Buffer {
   const offset = writeCompactSize(buffer, length, MAGIC.length)
   if (typeof message === 'string') buffer.write(message, offset, 'utf8')
   else buffer.set(message, offset)
-  return hash('sha256', hash('sha256', buffer, 'buffer'), 'buffer')
+  // A 'buffer' digest comes back in a fresh ArrayBuffer allocated in C++, which
+  // costs more than hashing a short message; a 'binary' (latin1) string copied
+  // into Node's buffer pool carries the same bytes in less than half the time.
+  const inner = Buffer.from(hash('sha256', buffer, 'binary'), 'binary')
+  return Buffer.from(hash('sha256', inner, 'binary'), 'binary')
 }
 
 /**

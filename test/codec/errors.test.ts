@@ -256,14 +256,16 @@ test('the valid token that every case above was derived from verifies', () => {
   assert.ok(verify(signSegments(key, oddHeader, oddPayload), { audience: '/a' }))
 })
 
-test('nesting: 64 levels pass, and brackets inside strings do not count', () => {
+test('nesting: 64 levels pass; brackets inside strings or side by side do not count', () => {
   assert.ok(verify(withPayloadText(nested(64)), { audience: '/a' }))
   const header64 = encodeBase64url(nested(64, headerFields))
   assert.ok(verify(signSegments(key, header64, payload), { audience: '/a' }))
 
   const bracketsInStrings = [
     `{"aud":"/a","exp":${NEVER},"s":"${'['.repeat(200)}"}`,
-    `{"aud":"/a","exp":${NEVER},"s":"\\"${'{'.repeat(200)}"}`
+    `{"aud":"/a","exp":${NEVER},"s":"\\"${'{'.repeat(200)}"}`,
+    // Many brackets, little depth: wide is not deep.
+    `{"aud":"/a","exp":${NEVER},"list":[${Array(200).fill('{"a":[]}').join(',')}]}`
   ]
   for (const text of bracketsInStrings) {
     assert.ok(JSON.parse(text))

@@ -68,8 +68,10 @@ async function runAll (seconds: number, rounds: number): Promise<BenchResults> {
   const date = new Date().toISOString()
   console.log(`fastify-bitjws benchmarks: ${machine.cpu} × ${machine.cores}, Node ${machine.node}`)
 
-  console.log('\ncodec micro-benchmark (1 s per case)')
-  const codec = await settle(() => runCodecBench({ seconds: 1 }))
+  // Two seconds per pair: 40 alternating rounds, so that one burst of load
+  // on a shared machine moves the median ratio by less than a percent.
+  console.log('\ncodec micro-benchmark (2 s per pair)')
+  const codec = await settle(() => runCodecBench({ seconds: 2 }))
   printCodec(codec)
 
   console.log('\nstore latencies, one advanceNonce at a time (1 s per store)')

@@ -157,6 +157,9 @@ const cases: Case[] = [
     ['inner text with a newline', withSignatureText(
       standardText.slice(0, 60) + '\n' + standardText.slice(60)
     )],
+    ['outer layer with unused bits set', `${header}.${payload}.${nonCanonical(signature)}`],
+    ['outer layer a character short', `${header}.${payload}.${signature.slice(1)}`],
+    ['outer layer a character long', `${header}.${payload}.${signature}A`],
     ['64-byte signature', withSignature(rawSignature.subarray(0, 64))],
     ['66-byte signature', withSignature(Buffer.concat([rawSignature, Buffer.from([0])]))],
     ['flag 26', withFlag(26)],

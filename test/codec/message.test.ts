@@ -36,7 +36,8 @@ for (const [value, hex] of compactSizes) {
   })
 }
 
-for (const length of [0, 1, 252, 253, 65535, 65536, 70000]) {
+// 4068 and 4069 bytes fill the reused hashing buffer exactly and overflow it by one.
+for (const length of [0, 1, 252, 253, 4068, 4069, 65535, 65536, 70000]) {
   test(`messageDigest matches bitcoinjs-message's magicHash for ${length} bytes`, () => {
     const text = 'x'.repeat(length)
     const expected = bitcoinMessage.magicHash(text)
@@ -53,6 +54,16 @@ test('messageDigest takes a string as its UTF-8 bytes, as Bitcoin message signin
   }
   // U+0100 and U+0000 would collide if characters were truncated to one byte.
   assert.notDeepEqual(messageDigest('\u0100'), messageDigest('\u0000'))
+})
+
+test('a digest is its own buffer: later digests, long or short, leave it alone', () => {
+  const first = messageDigest('first')
+  const copy = Buffer.from(first)
+  messageDigest('second')
+  messageDigest('x'.repeat(5000))
+  messageDigest('third')
+  assert.deepEqual(first, copy)
+  assert.deepEqual(first, bitcoinMessage.magicHash('first'))
 })
 
 test('signMessage of non-ASCII text is a Bitcoin message signature of its UTF-8 bytes', () => {

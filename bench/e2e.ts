@@ -1,11 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { SigningKey, sign, verify } from '../lib/codec/index.js'
+import { benchRecords, removeBenchRecords } from './records.js'
 import {
   CPU_USAGE_QUESTION, type CpuUsageAnswer, type ServerReady
 } from './servers/serve.js'
@@ -200,16 +201,27 @@ export async function runE2eBench (options: E2eOptions = {}): Promise<E2eResult>
     'jwt'
   ] as const
   const runs = new Map<ScenarioName, RunFigures[]>(names.map((name) => [name, []]))
+  const stores: StoreSettings = { urls: storeUrls, runId: randomBytes(6).toString('hex') }
 
-  for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
-    log(`  round ${roundIndex + 1} of ${rounds}`)
-    let expectedRate = FALLBACK_RATE
-    for (const name of names) {
-      const profileDir = roundIndex === rounds - 1 ? options.profileDir : undefined
-      const figures = await runScenario(name, settings, expectedRate, profileDir, storeUrls)
-      if (name === 'recover' && figures.ok) expectedRate = figures.requestsPerSecond
-      runs.get(name)?.push(figures)
-      log(formatRun(TITLES[name], figures))
+  try {
+    for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
+      log(`  round ${roundIndex + 1} of ${rounds}`)
+      let expectedRate = FALLBACK_RATE
+      for (const name of names) {
+        const profileDir = roundIndex === rounds - 1 ? options.profileDir : undefined
+        const figures = await runScenario(name, settings, expectedRate, profileDir, stores)
+        if (name === 'recover' && figures.ok) expectedRate = figures.requestsPerSecond
+        runs.get(name)?.push(figures)
+        log(formatRun(TITLES[name], figures))
+      }
+    }
+  } finally {
+    const used = {
+      redis: names.includes('bitjws-redis') ? storeUrls.redis : undefined,
+      postgres: names.includes('bitjws-postgres') ? storeUrls.postgres : undefined
+    }
+    for (const problem of await removeBenchRecords(benchRecords(stores.runId), used)) {
+      log(`  could not clean up: ${problem}`)
     }
   }
 
@@ -260,6 +272,9 @@ function compare (
 
 interface Settings { connections: number, seconds: number, warmUpSeconds: number }
 
+/** The shared stores' URLs, and the run id that names this run's records in them. */
+interface StoreSettings { urls: NonNullable<E2eOptions['storeUrls']>, runId: string }
+
 /** What one scenario sends: a fixed request, or one that changes for every request. */
 interface Load {
   request: AutocannonRequest
@@ -270,20 +285,20 @@ interface Load {
 
 async function runScenario (
   name: ScenarioName, settings: Settings, expectedRate: number, profileDir: string | undefined,
-  storeUrls: NonNullable<E2eOptions['storeUrls']>
+  stores: StoreSettings
 ): Promise<RunFigures> {
   // Signing happens before the server starts, so that a profile of the
   // server shows the requests and not the wait for them.
   const messages = BITJWS_SCENARIOS.has(name) ? createMessages(settings, expectedRate) : undefined
   const storeUrl = name === 'bitjws-redis'
-    ? storeUrls.redis
-    : name === 'bitjws-postgres' ? storeUrls.postgres : undefined
+    ? stores.urls.redis
+    : name === 'bitjws-postgres' ? stores.urls.postgres : undefined
   if (name !== 'bitjws' && BITJWS_SCENARIOS.has(name) && storeUrl === undefined) {
     return failed('no URL given for its store')
   }
   let server: RunningServer
   try {
-    server = await startServer(name, profileDir, storeUrl)
+    server = await startServer(name, profileDir, storeUrl, stores.runId)
   } catch (error) {
     return failed(`start: ${(error as Error).message}`)
   }
@@ -560,10 +575,13 @@ const START_TIMEOUT = 20_000
 const STOP_TIMEOUT = 5_000
 
 function startServer (
-  name: ScenarioName, profileDir: string | undefined, storeUrl: string | undefined
+  name: ScenarioName, profileDir: string | undefined, storeUrl: string | undefined,
+  runId: string
 ): Promise<RunningServer> {
   const file = SERVER_FILES[name]
-  const env = storeUrl === undefined ? process.env : { ...process.env, BENCH_STORE_URL: storeUrl }
+  const env = storeUrl === undefined
+    ? process.env
+    : { ...process.env, BENCH_STORE_URL: storeUrl, BENCH_RUN_ID: runId }
   const execArgv = profileDir === undefined
     ? []
     : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${name}-server.cpuprofile`]

@@ -8,6 +8,7 @@ import { MemoryStore } from '../lib/stores/memory.js'
 import { createPostgresStore } from '../lib/stores/postgres.js'
 import { createRedisStore } from '../lib/stores/redis.js'
 import type { BitjwsStore } from '../lib/stores/store.js'
+import { benchRecords, dropPostgresTables, removeRedisRecords } from './records.js'
 
 export interface StoreBenchOptions {
   /** Seconds of measuring per shared store, shared with its memory baseline. Default 2. */
@@ -127,13 +128,12 @@ export async function runStoreBench (options: StoreBenchOptions = {}): Promise<S
   } else {
     // A client of its own, rather than a URL, lets the benchmark remove its keys after.
     const client = new Redis(redisUrl)
-    const prefix = `bitjws-bench:${randomBytes(6).toString('hex')}:`
+    const records = benchRecords()
     try {
-      const store = await createRedisStore({ client, prefix })
+      const store = await createRedisStore({ client, prefix: records.redisPrefix })
       stores.push({ store: 'redis', ...await measureAgainstMemory(seconds, store, memory) })
     } finally {
-      const keys = await client.keys(`${prefix}*`)
-      if (keys.length > 0) await client.del(...keys)
+      await removeRedisRecords(client, records)
       await client.quit()
     }
   }
@@ -142,17 +142,14 @@ export async function runStoreBench (options: StoreBenchOptions = {}): Promise<S
     stores.push({ store: 'postgres', skipped: 'no PostgreSQL URL given' })
   } else {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })
-    const suffix = randomBytes(6).toString('hex')
-    const tables = {
-      usersTable: `bitjws_bench_users_${suffix}`,
-      noncesTable: `bitjws_bench_nonces_${suffix}`
-    }
+    const records = benchRecords()
     try {
-      const store = await createPostgresStore({ pool, ...tables })
+      const { usersTable, noncesTable } = records
+      const store = await createPostgresStore({ pool, usersTable, noncesTable })
       await store.migrate()
       stores.push({ store: 'postgres', ...await measureAgainstMemory(seconds, store, memory) })
     } finally {
-      await pool.query(`DROP TABLE IF EXISTS "${tables.usersTable}", "${tables.noncesTable}"`)
+      await dropPostgresTables(pool, records)
       await pool.end()
     }
   }

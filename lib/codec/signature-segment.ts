@@ -8,9 +8,9 @@ const TEXT_LENGTH = 88
 const SIGNATURE_LENGTH = 65
 
 // Values by character code, -1 for anything else: STANDARD for the inner
-// layer (with '+' and '/'), URL for the outer one (with '-' and '_').
+// layer (with '+' and '/'), URL_SAFE for the outer one (with '-' and '_').
 const STANDARD = valuesOf('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
-const URL = valuesOf('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
+const URL_SAFE = valuesOf('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
 
 function valuesOf (alphabet: string): Int8Array {
   const values = new Int8Array(128).fill(-1)
@@ -40,17 +40,17 @@ export function decodeSignatureSegment (segment: string): Buffer | undefined {
   // 29 groups of four characters make 87 bytes; two more make the 88th.
   let written = 0
   for (let read = 0; read < 116; read += 4) {
-    const a = URL[segment.charCodeAt(read)] ?? -1
-    const b = URL[segment.charCodeAt(read + 1)] ?? -1
-    const c = URL[segment.charCodeAt(read + 2)] ?? -1
-    const d = URL[segment.charCodeAt(read + 3)] ?? -1
+    const a = URL_SAFE[segment.charCodeAt(read)] ?? -1
+    const b = URL_SAFE[segment.charCodeAt(read + 1)] ?? -1
+    const c = URL_SAFE[segment.charCodeAt(read + 2)] ?? -1
+    const d = URL_SAFE[segment.charCodeAt(read + 3)] ?? -1
     if ((a | b | c | d) < 0) return undefined
     text[written++] = (a << 2) | (b >> 4)
     text[written++] = ((b & 0xf) << 4) | (c >> 2)
     text[written++] = ((c & 0x3) << 6) | d
   }
-  const last = URL[segment.charCodeAt(116)] ?? -1
-  const unused = URL[segment.charCodeAt(117)] ?? -1
+  const last = URL_SAFE[segment.charCodeAt(116)] ?? -1
+  const unused = URL_SAFE[segment.charCodeAt(117)] ?? -1
   if ((last | unused) < 0 || (unused & 0xf) !== 0) return undefined
   text[87] = (last << 2) | (unused >> 4)
   if (text[87] !== 0x3d) return undefined

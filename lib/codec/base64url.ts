@@ -1,5 +1,15 @@
 const ALPHABET = /^[A-Za-z0-9_-]*$/
-const ALPHABET_VALUES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/** Values of the base64 alphabets by character code, -1 for anything else. */
+export function alphabetValues (alphabet: string): Int8Array {
+  const values = new Int8Array(128).fill(-1)
+  for (let index = 0; index < alphabet.length; index++) values[alphabet.charCodeAt(index)] = index
+  return values
+}
+
+export const BASE64URL_VALUES = alphabetValues(
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+)
 
 /**
  * Decodes unpadded base64url, or returns undefined. Node's own decoder skips
@@ -26,7 +36,7 @@ export function decodeCheckedBase64url (text: string): Buffer | undefined {
   if (remainder !== 0) {
     // The last character carries 4 (remainder 2) or 2 (remainder 3) unused bits.
     const unusedMask = remainder === 2 ? 0b1111 : 0b11
-    if ((ALPHABET_VALUES.indexOf(text[text.length - 1] as string) & unusedMask) !== 0) {
+    if (((BASE64URL_VALUES[text.charCodeAt(text.length - 1)] ?? -1) & unusedMask) !== 0) {
       return undefined
     }
   }

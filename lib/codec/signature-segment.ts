@@ -1,4 +1,4 @@
-import { encodeBase64url } from './base64url.js'
+import { BASE64URL_VALUES, alphabetValues, encodeBase64url } from './base64url.js'
 
 // The signature segment is base64 twice: the 65 signature bytes as standard
 // base64 with padding (88 characters, as the Python peers insist), and that
@@ -7,16 +7,10 @@ const SEGMENT_LENGTH = 118
 const TEXT_LENGTH = 88
 const SIGNATURE_LENGTH = 65
 
-// Values by character code, -1 for anything else: STANDARD for the inner
-// layer (with '+' and '/'), URL_SAFE for the outer one (with '-' and '_').
-const STANDARD = valuesOf('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
-const URL_SAFE = valuesOf('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_')
-
-function valuesOf (alphabet: string): Int8Array {
-  const values = new Int8Array(128).fill(-1)
-  for (let index = 0; index < alphabet.length; index++) values[alphabet.charCodeAt(index)] = index
-  return values
-}
+// The inner layer is standard base64, with '+' and '/'; the outer one is
+// base64url, with '-' and '_'.
+const STANDARD = alphabetValues('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/')
+const URL_SAFE = BASE64URL_VALUES
 
 // The outer layer decodes into this scratch space before the inner one is
 // read from it. Decoding never yields, so one buffer serves every call.

@@ -3,7 +3,7 @@ import { BitjwsError } from './errors.js'
 import {
   decodeAddress, hash160, type DecodedAddress, type Network, type PrivateKeyInput
 } from './keys.js'
-import { invalidSignature, messageDigest, recoverPublicKey } from './message.js'
+import { invalidSignature, recoverPublicKeyTransiently, writeMessageDigest } from './message.js'
 import { decodeSignatureSegment, encodeSignatureSegment } from './signature-segment.js'
 import { ALGORITHM, toSigningKey, type SigningKey } from './signing-key.js'
 
@@ -180,14 +180,22 @@ function decodeKid (kid: unknown): DecodedAddress {
  * to `keyHash`. `segment` must hold only base64url characters.
  */
 export function checkSignature (signingInput: string, segment: string, keyHash: Buffer): void {
-  const signature = decodeSignatureSegment(segment)
+  const signature = decodeSignatureSegment(segment, signatureScratch)
   if (signature === undefined) throw invalidSignature()
 
-  const publicKey = recoverPublicKey(messageDigest(signingInput), signature)
+  const publicKey = recoverPublicKeyTransiently(
+    writeMessageDigest(signingInput, digestScratch), signature
+  )
   if (verifiedKeys.get(keyHash)?.equals(publicKey) === true) return
   if (!hash160(publicKey).equals(keyHash)) throw invalidSignature()
   verifiedKeys.set(keyHash, Buffer.from(publicKey))
 }
+
+// The signature and its digest are read once, by the recovery, and then let
+// go: one buffer of each serves every verification, as none of them yields.
+// The recovered key is likewise transient and copied only when it is kept.
+const signatureScratch = Buffer.allocUnsafe(65)
+const digestScratch = Buffer.allocUnsafe(32)
 
 // A key that once hashed to a kid's hash still does, so the next signature that
 // recovers to the same bytes skips hashing it again (SHA-256 and RIPEMD-160), a

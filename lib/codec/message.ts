@@ -52,6 +52,15 @@ const innerDigest = Buffer.allocUnsafe(32)
  * base64url segments that is one byte per character.
  */
 export function messageDigest (message: string | Uint8Array): Buffer {
+  return writeMessageDigest(message, Buffer.allocUnsafe(32))
+}
+
+/**
+ * {@link messageDigest} written into `target`, 32 bytes, for a caller that
+ * uses the digest at once and can spare the allocation. Kept off the package
+ * root: a shorter target would silently take a truncated digest.
+ */
+export function writeMessageDigest (message: string | Uint8Array, target: Buffer): Buffer {
   const length = typeof message === 'string'
     ? Buffer.byteLength(message, 'utf8')
     : message.byteLength
@@ -68,9 +77,10 @@ export function messageDigest (message: string | Uint8Array): Buffer {
   // A 'buffer' digest comes back in a fresh ArrayBuffer allocated in C++, which
   // costs more than hashing a short message; a 'binary' (latin1) string copied
   // into a buffer carries the same bytes in less than half the time.
-  const first = hash('sha256', new Uint8Array(buffer.buffer, buffer.byteOffset, total), 'binary')
-  innerDigest.write(first, 0, 'binary')
-  return Buffer.from(hash('sha256', innerDigest, 'binary'), 'binary')
+  const input = new Uint8Array(buffer.buffer, buffer.byteOffset, total)
+  innerDigest.write(hash('sha256', input, 'binary'), 0, 'binary')
+  target.write(hash('sha256', innerDigest, 'binary'), 0, 'binary')
+  return target
 }
 
 /**
@@ -93,20 +103,54 @@ export function signDigest (
  * 27–34, a high-S signature, or one that recovers no key.
  */
 export function recoverPublicKey (digest: Uint8Array, signature: Uint8Array): Uint8Array {
+  return recover(digest, signature, undefined)
+}
+
+// Keys recovered for a comparison only, by the verification path, land in one
+// of these and are overwritten by the next recovery.
+const transientKeys = { compressed: new Uint8Array(33), uncompressed: new Uint8Array(65) }
+
+/**
+ * {@link recoverPublicKey} into a buffer that the next call overwrites, for a
+ * caller that compares the key at once and copies it if it must keep it.
+ */
+export function recoverPublicKeyTransiently (
+  digest: Uint8Array, signature: Uint8Array
+): Uint8Array {
+  const output = (signature[0] as number) >= FLAG_MIN + 4
+    ? transientKeys.compressed
+    : transientKeys.uncompressed
+  return recover(digest, signature, output)
+}
+
+function recover (
+  digest: Uint8Array, signature: Uint8Array, output: Uint8Array | undefined
+): Uint8Array {
   const flag = signature[0] as number
   if (signature.length !== 65 || flag < FLAG_MIN || flag > FLAG_MAX) throw invalidSignature()
 
   // The protocol's peers all sign with libsecp256k1, which only makes low-S
   // signatures; refusing the high-S twin keeps one valid signature per message.
-  if (HALF_ORDER.compare(signature, 33, 65) < 0) throw invalidSignature()
+  if (isHighS(signature)) throw invalidSignature()
 
   const recid = (flag - FLAG_MIN) & 3
   const compressed = flag >= FLAG_MIN + 4
   try {
-    return secp256k1.ecdsaRecover(signature.subarray(1), recid, digest, compressed)
+    return secp256k1.ecdsaRecover(signature.subarray(1), recid, digest, compressed, output)
   } catch (error) {
     throw invalidSignature(error)
   }
+}
+
+/** Whether s, the last 32 bytes of a 65-byte signature, is above half the curve order. */
+function isHighS (signature: Uint8Array): boolean {
+  // Byte by byte in JavaScript: the first byte nearly always decides, and
+  // Buffer#compare with offsets is a call into C++.
+  for (let index = 0; index < 32; index++) {
+    const difference = (signature[33 + index] as number) - (HALF_ORDER[index] as number)
+    if (difference !== 0) return difference > 0
+  }
+  return false
 }
 
 export function invalidSignature (cause?: unknown): BitjwsError {

@@ -7,7 +7,8 @@ export interface Secp256k1 {
   publicKeyCreate (privateKey: Uint8Array, compressed?: boolean): Uint8Array
   ecdsaSign (message: Uint8Array, privateKey: Uint8Array): { signature: Uint8Array, recid: number }
   ecdsaRecover (
-    signature: Uint8Array, recid: number, message: Uint8Array, compressed?: boolean
+    signature: Uint8Array, recid: number, message: Uint8Array, compressed?: boolean,
+    output?: Uint8Array
   ): Uint8Array
 }
 
@@ -85,11 +86,14 @@ export const secp256k1: Secp256k1 = {
     return result
   },
 
-  ecdsaRecover (signature, recid, message, compressed = true) {
+  ecdsaRecover (signature, recid, message, compressed = true, output) {
     // libsecp256k1 aborts the whole process on a recovery id outside 0–3, and
     // the addon installs no callback to turn that into an exception.
     if (recid !== (recid & 3)) throw new RangeError('The recovery id must be 0, 1, 2 or 3')
-    const output = new Uint8Array(compressed ? 33 : 65)
+    // The addon serializes the key as the output's length says.
+    const length = compressed ? 33 : 65
+    if (output === undefined) output = new Uint8Array(length)
+    else if (output.length !== length) throw new RangeError(`The output must be ${length} bytes`)
     const status = addon.ecdsaRecover(output, signature, recid, message)
     if (status !== 0) throw failed('key recovery', status)
     return output

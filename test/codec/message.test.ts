@@ -4,7 +4,9 @@ import bitcoinMessage from 'bitcoinjs-message'
 import {
   SigningKey, messageDigest, publicKeyOf, recoverPublicKey
 } from '../../lib/index.js'
-import { compactSizeLength, signDigest, writeCompactSize } from '../../lib/codec/message.js'
+import {
+  compactSizeLength, recoverPublicKeyTransiently, signDigest, writeCompactSize, writeMessageDigest
+} from '../../lib/codec/message.js'
 import { secp256k1 } from '../../lib/codec/native.js'
 import { CURVE_ORDER, README_KEY, highSTwin, throwsBitjws } from '../helpers/codec.js'
 
@@ -64,6 +66,14 @@ test('a digest is its own buffer: later digests, long or short, leave it alone',
   messageDigest('third')
   assert.deepEqual(first, copy)
   assert.deepEqual(first, bitcoinMessage.magicHash('first'))
+})
+
+test('writeMessageDigest fills exactly the 32 bytes it is given, for short and long input', () => {
+  for (const text of ['m', 'x'.repeat(5000)]) {
+    const target = Buffer.alloc(32, 0xaa)
+    assert.equal(writeMessageDigest(text, target), target)
+    assert.deepEqual(target, bitcoinMessage.magicHash(text))
+  }
 })
 
 test('signMessage of non-ASCII text is a Bitcoin message signature of its UTF-8 bytes', () => {
@@ -154,4 +164,33 @@ test('the low-S bound is inclusive: s = n/2 reaches recovery, n/2 + 1 does not',
     () => recoverPublicKey(digest, signature), 'ERR_BITJWS_SIGNATURE_INVALID', INVALID
   )
   assert.equal(error.cause, undefined)
+})
+
+test('a transient recovery gives the same key as recoverPublicKey, in a reused buffer', () => {
+  const seen = new Map<boolean, Uint8Array>()
+  for (const compressed of [true, false, true, false]) {
+    for (const text of ['one', 'two']) {
+      const digest = messageDigest(text)
+      const signature = signDigest(digest, README_KEY, compressed)
+      const key = recoverPublicKeyTransiently(digest, signature)
+
+      assert.deepEqual(key, recoverPublicKey(digest, signature))
+      assert.deepEqual(key, publicKeyOf(README_KEY, compressed))
+      // One buffer per serialization serves every call: the caller copies what it keeps.
+      assert.equal(key, seen.get(compressed) ?? key)
+      seen.set(compressed, key)
+    }
+  }
+  assert.notEqual(seen.get(true), seen.get(false))
+})
+
+test('a transient recovery refuses what recoverPublicKey refuses', () => {
+  const digest = messageDigest('m')
+  const signature = signDigest(digest, README_KEY, true)
+  const badFlag = Buffer.concat([Buffer.from([26]), signature.subarray(1)])
+  for (const bad of [highSTwin(signature), badFlag]) {
+    throwsBitjws(
+      () => recoverPublicKeyTransiently(digest, bad), 'ERR_BITJWS_SIGNATURE_INVALID', INVALID
+    )
+  }
 })

@@ -42,6 +42,24 @@ test('the calls on the addon turn its failures into exceptions', () => {
   assert.equal(secp256k1.privateKeyVerify(Buffer.alloc(32)), false)
 })
 
+test('ecdsaRecover writes into a given output only when its length fits the serialization', () => {
+  const digest = Buffer.alloc(32, 9)
+  const { signature, recid } = secp256k1.ecdsaSign(digest, Buffer.alloc(32, 2))
+  for (const compressed of [true, false]) {
+    const length = compressed ? 33 : 65
+    const output = new Uint8Array(length)
+    assert.equal(secp256k1.ecdsaRecover(signature, recid, digest, compressed, output), output)
+    assert.deepEqual(output, secp256k1.publicKeyCreate(Buffer.alloc(32, 2), compressed))
+
+    // A wrong length would make the addon pick the other serialization.
+    const wrong = new Uint8Array(compressed ? 65 : 33)
+    assert.throws(() => secp256k1.ecdsaRecover(signature, recid, digest, compressed, wrong), {
+      name: 'RangeError', message: `The output must be ${length} bytes`
+    })
+    assert.ok(wrong.every((byte) => byte === 0))
+  }
+})
+
 test('without the addon the loader fails loudly with ERR_BITJWS_NATIVE_UNAVAILABLE', async (t) => {
   // The real module has already loaded the addon in this process, so the
   // failure is provoked on a copy of the compiled loader placed where no

@@ -16,6 +16,16 @@ test('the one-pass decoder agrees with Node decoding both layers', () => {
   }
 })
 
+test('a given target receives the signature; a segment of the wrong length leaves it untouched', () => {
+  const signature = randomBytes(65)
+  const target = Buffer.alloc(65)
+  assert.equal(decodeSignatureSegment(encodeSignatureSegment(signature), target), target)
+  assert.deepEqual(target, signature)
+
+  assert.equal(decodeSignatureSegment('A'.repeat(117), target), undefined)
+  assert.deepEqual(target, signature)
+})
+
 test('characters outside both alphabets are refused, whatever their code', () => {
   const segment = encodeSignatureSegment(randomBytes(65))
   // U+0141 and U+0100 share their low byte with 'A' and NUL; neither may pass for them.

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
 import { chmod, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,8 +61,17 @@ export function runMain (args: string[], options: RunOptions = {}): Promise<CliR
   })
 }
 
+const directories: string[] = []
+// Suites make their directories in before hooks, where node:test has no test
+// context to hang a cleanup on; the files hold keys, so none outlive the run.
+process.once('exit', () => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true })
+})
+
 export async function temporaryDirectory (): Promise<string> {
-  return await mkdtemp(join(tmpdir(), 'bitjws-cli-'))
+  const directory = await mkdtemp(join(tmpdir(), 'bitjws-cli-'))
+  directories.push(directory)
+  return directory
 }
 
 /** Writes `text` to `name` in `directory`, readable by its owner only unless `mode` says. */

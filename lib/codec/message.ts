@@ -103,12 +103,8 @@ export function signDigest (
  * 27–34, a high-S signature, or one that recovers no key.
  */
 export function recoverPublicKey (digest: Uint8Array, signature: Uint8Array): Uint8Array {
-  return recover(digest, signature, undefined)
+  return recover(digest, signature, false)
 }
-
-// Keys recovered for a comparison only, by the verification path, land in one
-// of these and are overwritten by the next recovery.
-const transientKeys = { compressed: new Uint8Array(33), uncompressed: new Uint8Array(65) }
 
 /**
  * {@link recoverPublicKey} into a buffer that the next call overwrites, for a
@@ -117,15 +113,14 @@ const transientKeys = { compressed: new Uint8Array(33), uncompressed: new Uint8A
 export function recoverPublicKeyTransiently (
   digest: Uint8Array, signature: Uint8Array
 ): Uint8Array {
-  const output = (signature[0] as number) >= FLAG_MIN + 4
-    ? transientKeys.compressed
-    : transientKeys.uncompressed
-  return recover(digest, signature, output)
+  return recover(digest, signature, true)
 }
 
-function recover (
-  digest: Uint8Array, signature: Uint8Array, output: Uint8Array | undefined
-): Uint8Array {
+// Keys recovered for a comparison only, by the verification path, land in one
+// of these and are overwritten by the next recovery.
+const transientKeys = { compressed: new Uint8Array(33), uncompressed: new Uint8Array(65) }
+
+function recover (digest: Uint8Array, signature: Uint8Array, transient: boolean): Uint8Array {
   const flag = signature[0] as number
   if (signature.length !== 65 || flag < FLAG_MIN || flag > FLAG_MAX) throw invalidSignature()
 
@@ -135,6 +130,8 @@ function recover (
 
   const recid = (flag - FLAG_MIN) & 3
   const compressed = flag >= FLAG_MIN + 4
+  let output: Uint8Array | undefined
+  if (transient) output = compressed ? transientKeys.compressed : transientKeys.uncompressed
   try {
     return secp256k1.ecdsaRecover(signature.subarray(1), recid, digest, compressed, output)
   } catch (error) {

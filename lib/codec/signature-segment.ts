@@ -22,15 +22,16 @@ export function encodeSignatureSegment (signature: Uint8Array): string {
 }
 
 /**
- * The 65 signature bytes of a segment, written into `target` when one is
- * given, or undefined unless both layers are canonical: 118 base64url
- * characters whose last carries no stray bits, making exactly 88 characters
- * of standard base64, 87 of the alphabet whose last carries no stray bits,
- * then one '='. Both layers are decoded here in
+ * The 65 signature bytes of a segment, or undefined unless both layers are
+ * canonical: 118 base64url characters whose last carries no stray bits,
+ * making exactly 88 characters of standard base64, 87 of the alphabet whose
+ * last carries no stray bits, then one '='. Both layers are decoded here in
  * one pass with no call into Node's decoders: this runs for every request.
+ * The bytes land in `signature` when one is given; a segment refused late may
+ * leave it partly written.
  */
 export function decodeSignatureSegment (
-  segment: string, target: Buffer = Buffer.allocUnsafe(SIGNATURE_LENGTH)
+  segment: string, signature: Buffer = Buffer.allocUnsafe(SIGNATURE_LENGTH)
 ): Buffer | undefined {
   if (segment.length !== SEGMENT_LENGTH) return undefined
 
@@ -52,7 +53,6 @@ export function decodeSignatureSegment (
   text[87] = (last << 2) | (unused >> 4)
   if (text[87] !== 0x3d) return undefined
 
-  const signature = target
   written = 0
   for (let read = 0; read < 84; read += 4) {
     const a = STANDARD[text[read] as number] ?? -1
